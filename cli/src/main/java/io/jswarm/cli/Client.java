@@ -1,0 +1,90 @@
+package io.jswarm.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.jswarm.api.ControlGrpc;
+import io.jswarm.api.EngineGrpc;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI's connection to a daemon: {@code unix:///path.sock} (default) or {@code tcp://host:port},
+ * as with {@code docker -H}.
+ */
+public final class Client implements AutoCloseable {
+  public static final String DEFAULT_HOST = "unix:///run/jswarm/jswarm.sock";
+
+  private final String host;
+  private final ManagedChannel channel;
+  private final EpollEventLoopGroup group;
+
+  public Client(String host) {
+    this.host = host;
+    if (host.startsWith("unix://")) {
+      group = new EpollEventLoopGroup(1);
+      channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(host.substring("unix://".length())))
+          .eventLoopGroup(group)
+          .channelType(EpollDomainSocketChannel.class)
+          .usePlaintext()
+          .maxInboundMessageSize(64 << 20)
+          .build();
+    } else if (host.startsWith("tcp://")) {
+      group = null;
+      channel = NettyChannelBuilder.forTarget(host.substring("tcp://".length())).usePlaintext()
+          .maxInboundMessageSize(64 << 20).build();
+    } else {
+      throw new IllegalArgumentException("invalid host \"" + host + "\": use unix:///path/to.sock or tcp://HOST:PORT");
+    }
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public ControlGrpc.ControlBlockingStub control() {
+    return ControlGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** For streams that may run as long as the user wants (logs -f). */
+  public ControlGrpc.ControlBlockingStub controlNoDeadline() {
+    return ControlGrpc.newBlockingStub(channel);
+  }
+
+  public EngineGrpc.EngineStub engineAsync() {
+    return EngineGrpc.newStub(channel);
+  }
+
+  public EngineGrpc.EngineBlockingStub engine() {
+    return EngineGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** The message a user sees for a failed call. */
+  public String describe(StatusRuntimeException e) {
+    return new Describer(host).describe(e);
+  }
+
+  /** Turns a call's status into words, without needing an open connection. */
+  public record Describer(String host) {
+    public String describe(StatusRuntimeException e) {
+    Status s = e.getStatus();
+    if (s.getCode() == Status.Code.UNAVAILABLE && (s.getCause() != null
+        || String.valueOf(s.getDescription()).contains("io exception"))) {
+      return "Cannot connect to the jswarm daemon at " + host + ". Is the daemon running?";
+    }
+    if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return "Cannot connect to the jswarm daemon at " + host + " (timed out). Is the daemon running?";
+    }
+    return "Error response from daemon: " + (s.getDescription() != null ? s.getDescription() : s.getCode().toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    if (group != null) group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,65 @@
+package io.jswarm.cli;
+
+import io.grpc.StatusRuntimeException;
+import io.jswarm.cli.commands.ImageCommand;
+import io.jswarm.cli.commands.InfoCommand;
+import io.jswarm.cli.commands.NodeCommand;
+import io.jswarm.cli.commands.ServiceCommand;
+import io.jswarm.cli.commands.SwarmCommand;
+import io.jswarm.cli.commands.VersionCommand;
+import io.jswarm.cli.daemon.DaemonCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code jswarm} binary: client commands, and {@code jswarm daemon}. */
+@Command(name = "jswarm",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "A container orchestrator in the spirit of Docker Swarm mode.",
+    subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
+        ImageCommand.class, InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Option(names = {"-H", "--host"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Daemon socket to connect to: unix:///PATH.sock or tcp://HOST:PORT "
+          + "(default: $JSWARM_HOST or " + Client.DEFAULT_HOST + ")")
+  String host;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public String host() {
+    if (host != null) return host;
+    String env = System.getenv("JSWARM_HOST");
+    return env != null && !env.isEmpty() ? env : Client.DEFAULT_HOST;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof StatusRuntimeException sre) {
+        String h = cmd.getCommandSpec().root().userObject() instanceof Main m ? m.host() : Client.DEFAULT_HOST;
+        cmd.getErr().println(new Client.Describer(h).describe(sre));
+        return 1;
+      }
+      if (ex instanceof CliException ce) {
+        cmd.getErr().println(ce.getMessage());
+        return ce.exitCode();
+      }
+      if (ex instanceof IllegalArgumentException iae) {
+        cmd.getErr().println("Error: " + iae.getMessage());
+        return 1;
+      }
+      throw ex;
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,38 @@
+package io.jswarm.cli.commands;
+
+import io.jswarm.api.GetServiceRequest;
+import io.jswarm.api.Service;
+import io.jswarm.cli.Output;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", description = "Display detailed information on one or more services (JSON).")
+public final class ServiceInspect extends ClientCommand {
+  @Parameters(arity = "1..*", paramLabel = "SERVICE") List<String> refs;
+  @Option(names = "--pretty", description = "Print the information in a human friendly format") boolean pretty;
+
+  @Override
+  protected int run() {
+    List<Service> out = new ArrayList<>();
+    for (String r : refs) out.add(client().control().getService(GetServiceRequest.newBuilder().setRef(r).build()));
+    if (!pretty) {
+      out().println(Output.jsonArray(out));
+      return 0;
+    }
+    for (Service s : out) {
+      var c = s.getSpec().getTask().getContainer();
+      out().println("ID:\t\t" + s.getId());
+      out().println("Name:\t\t" + s.getSpec().getName());
+      out().println("Mode:\t\tReplicated");
+      out().println(" Replicas:\t" + s.getSpec().getReplicated().getReplicas());
+      out().println("Image:\t\t" + c.getImage());
+      if (c.getArgsCount() > 0) out().println("Args:\t\t" + String.join(" ", c.getArgsList()));
+      if (c.getEnvCount() > 0) out().println("Env:\t\t" + String.join(" ", c.getEnvList()));
+      out().println("Version:\t" + s.getMeta().getVersion());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,64 @@
+package io.jswarm.cli.commands;
+
+import io.jswarm.api.GetServiceRequest;
+import io.jswarm.api.ReplicatedService;
+import io.jswarm.api.Service;
+import io.jswarm.api.ServiceSpec;
+import io.jswarm.api.UpdateServiceRequest;
+import io.jswarm.cli.Durations;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "update", description = "Update a service. Tasks are replaced when what they run changes.")
+public final class ServiceUpdate extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "SERVICE") String ref;
+  @Option(names = "--image", description = "Service image tag") String image;
+  @Option(names = "--replicas", paramLabel = "N", description = "Number of tasks") String replicas;
+  @Option(names = "--env-add", paramLabel = "KEY=VALUE", description = "Add or update an environment variable") List<String> envAdd = new ArrayList<>();
+  @Option(names = "--env-rm", paramLabel = "KEY", description = "Remove an environment variable") List<String> envRm = new ArrayList<>();
+  @Option(names = "--args", description = "Service command args (replaces them; split on spaces)") String args;
+  @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container") String workdir;
+  @Option(names = {"-u", "--user"}, description = "Username or UID") String user;
+  @Option(names = "--restart-condition", description = "none, on-failure or any") String restartCondition;
+  @Option(names = "--restart-delay", description = "Delay between restart attempts") String restartDelay;
+  @Option(names = "--restart-max-attempts", description = "Maximum number of restarts before giving up") Long restartMaxAttempts;
+  @Option(names = "--stop-grace-period", description = "Time to wait before force killing a container") String stopGrace;
+  @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
+  @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
+  @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
+
+  @Override
+  protected int run() throws Exception {
+    Long n = replicas == null ? null : Replicas.parse(replicas);
+    Service s = client().control().getService(GetServiceRequest.newBuilder().setRef(ref).build());
+    ServiceSpec.Builder spec = s.getSpec().toBuilder();
+    var task = spec.getTaskBuilder();
+    var c = task.getContainerBuilder();
+    if (image != null) c.setImage(image);
+    if (n != null) spec.setReplicated(ReplicatedService.newBuilder().setReplicas(n));
+    if (!envAdd.isEmpty() || !envRm.isEmpty()) {
+      List<String> env = new ArrayList<>(c.getEnvList());
+      for (String k : envRm) env.removeIf(e -> e.equals(k) || e.startsWith(k + "="));
+      for (String kv : envAdd) {
+        String k = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
+        env.removeIf(e -> e.equals(k) || e.startsWith(k + "="));
+        env.add(kv);
+      }
+      c.clearEnv().addAllEnv(env);
+    }
+    if (args != null) c.clearArgs().addAllArgs(List.of(args.trim().split("\\s+")));
+    if (workdir != null) c.setDir(workdir);
+    if (user != null) c.setUser(user);
+    if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
+    ServiceCreate.restartPolicy(task.getRestartBuilder(), restartCondition, restartDelay, restartMaxAttempts);
+    if (force) task.setForceUpdate(task.getForceUpdate() + 1);
+    client().control().updateService(UpdateServiceRequest.newBuilder()
+        .setServiceId(s.getId()).setVersion(s.getMeta().getVersion()).setSpec(spec).build());
+    out().println(s.getSpec().getName());
+    if (!detach) return new ConvergenceProgress(client(), out(), quiet).await(s.getId());
+    return 0;
+  }
+}

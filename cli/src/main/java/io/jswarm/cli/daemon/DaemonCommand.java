@@ -1,0 +1,40 @@
+package io.jswarm.cli.daemon;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "daemon", description = {
+    "Run a jswarm node: the local engine (runc + conmon) always, the manager role once the node",
+    "initializes or joins a swarm as a manager. Several daemons may run on one machine when each",
+    "has its own --data-root, --host socket, --listen-addr and --node-name."})
+public final class DaemonCommand implements Callable<Integer> {
+  @Option(names = "--data-root", description = "Root directory of persistent state (default /var/lib/jswarm)")
+  Path dataRoot = Path.of("/var/lib/jswarm");
+
+  @Option(names = {"-H", "--host"}, description = "Unix socket the CLI reaches this daemon at (default unix:///run/jswarm/jswarm.sock)")
+  String host = "unix:///run/jswarm/jswarm.sock";
+
+  @Option(names = "--listen-addr", description = "HOST:PORT for the cluster API (managers' Control and Dispatcher, every node's Engine); default 0.0.0.0:2377")
+  String listenAddr = "0.0.0.0:2377";
+
+  @Option(names = "--advertise-addr", description = "Address other nodes reach this one at (default: the listen host, or this host's address)")
+  String advertiseAddr;
+
+  @Option(names = "--raft-port", description = "Port of the Raft (Ratis) transport on managers (default: listen port + 1)")
+  Integer raftPort;
+
+  @Option(names = "--node-name", description = "Node name (default: the host name); also names this node's cgroup parent")
+  String nodeName;
+
+  @Override
+  public Integer call() throws Exception {
+    DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName);
+    Daemon d = new Daemon(cfg);
+    Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
+    d.start();
+    d.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package io.jswarm.cli.daemon;
+
+import io.grpc.BindableService;
+import io.jswarm.api.NodeDescription;
+import io.jswarm.api.Platform;
+import io.jswarm.api.Resources;
+import io.jswarm.cli.Version;
+import io.jswarm.manager.ImageResolver;
+import io.jswarm.worker.EngineService;
+import io.jswarm.worker.agent.Agent;
+import io.jswarm.worker.agent.AgentConfig;
+import io.jswarm.worker.engine.ContainerState;
+import io.jswarm.worker.engine.Image;
+import io.jswarm.worker.engine.LocalEngine;
+import java.util.List;
+
+/** The worker role of the daemon: the local engine, its gRPC service, and the agent once in a swarm. */
+final class WorkerSide implements AutoCloseable {
+  private final DaemonConfig cfg;
+  private final String nodeId;
+  private final LocalEngine engine;
+  private final EngineService engineService;
+  private volatile Agent agent;
+
+  WorkerSide(DaemonConfig cfg, String nodeId) {
+    this.cfg = cfg;
+    this.nodeId = nodeId;
+    this.engine = new LocalEngine(cfg.dataRoot(), cfg.nodeName());
+    this.engineService = new EngineService(engine);
+  }
+
+  BindableService engineService() {
+    return engineService;
+  }
+
+  ImageResolver imageResolver() {
+    return ref -> engine.images().resolve(ref).map(Image::id);
+  }
+
+  NodeDescription description() {
+    Runtime rt = Runtime.getRuntime();
+    long mem = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    return NodeDescription.newBuilder()
+        .setHostname(cfg.nodeName())
+        .setPlatform(Platform.newBuilder().setOs("linux").setArchitecture(System.getProperty("os.arch")))
+        .setResources(Resources.newBuilder().setNanoCpus(rt.availableProcessors() * 1_000_000_000L).setMemoryBytes(mem))
+        .setEngineVersion(Version.get())
+        .build();
+  }
+
+  synchronized void startAgent(List<String> managerAddrs) {
+    if (agent != null) return;
+    List<String> addrs = List.copyOf(managerAddrs);
+    Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), () -> addrs, description()), engine);
+    a.start();
+    agent = a;
+  }
+
+  boolean agentRunning() {
+    return agent != null;
+  }
+
+  int runningContainers() {
+    return (int) engine.list().stream()
+        .filter(c -> engine.state(c.id()).status() == ContainerState.Status.RUNNING).count();
+  }
+
+  int imageCount() {
+    return engine.images().list().size();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (agent != null) agent.close();
+    agent = null;
+    engine.close();
+  }
+}

@@ -1,0 +1,63 @@
+package io.jswarm.manager;
+
+import io.jswarm.manager.dispatcher.Dispatcher;
+import io.jswarm.manager.orchestrator.ReplicatedOrchestrator;
+import io.jswarm.manager.orchestrator.TaskReaper;
+import io.jswarm.manager.scheduler.SchedulerComponent;
+import io.jswarm.store.RaftStore;
+import java.util.List;
+
+/**
+ * The manager role of a node: the store, and the leader components that run while this
+ * manager leads. Leadership changes start and stop them; a deposed leader's components stop
+ * before anything else happens, and the store refuses its writes anyway.
+ */
+public final class Manager implements AutoCloseable {
+  private final RaftStore store;
+  private final ImageResolver images;
+  private final Dispatcher dispatcher;
+  private final List<LeaderComponent> components;
+  private boolean leading;
+
+  public Manager(RaftStore store, ImageResolver images) {
+    this.store = store;
+    this.images = images;
+    this.dispatcher = new Dispatcher(store);
+    this.components = List.of(
+        dispatcher,
+        new ReplicatedOrchestrator(store),
+        new SchedulerComponent(store),
+        new TaskReaper(store));
+  }
+
+  public void start() {
+    store.addLeadershipListener(this::leadershipChanged);
+    leadershipChanged(store.isLeader());
+  }
+
+  private synchronized void leadershipChanged(boolean leader) {
+    if (leader == leading) return;
+    leading = leader;
+    if (leader) components.forEach(LeaderComponent::start);
+    else components.forEach(LeaderComponent::stop);
+  }
+
+  public RaftStore store() {
+    return store;
+  }
+
+  public ImageResolver images() {
+    return images;
+  }
+
+  /** The gRPC service workers connect to; answers UNAVAILABLE while this manager is not leading. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  @Override
+  public synchronized void close() {
+    leading = false;
+    components.forEach(LeaderComponent::stop);
+  }
+}

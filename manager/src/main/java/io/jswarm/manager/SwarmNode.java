@@ -1,0 +1,21 @@
+package io.jswarm.manager;
+
+import io.grpc.StatusException;
+import io.jswarm.api.InfoResponse;
+import io.jswarm.api.InitSwarmRequest;
+import io.jswarm.api.InitSwarmResponse;
+import java.util.Optional;
+
+/**
+ * What the Control API needs from the daemon around it: the node's life (becoming a manager)
+ * and its local facts. Implemented by the daemon, which wires manager and worker.
+ */
+public interface SwarmNode {
+  InitSwarmResponse init(InitSwarmRequest request) throws StatusException;
+
+  /** Facts only this node knows (ids, data root, containers); cluster facts are added by Control. */
+  InfoResponse.Builder localInfo();
+
+  /** The manager, when this node is one. */
+  Optional<Manager> manager();
+}

@@ -1,0 +1,257 @@
+package io.jswarm.manager.control;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.jswarm.api.ContainerSpec;
+import io.jswarm.api.ControlGrpc;
+import io.jswarm.api.CreateServiceRequest;
+import io.jswarm.api.GetNodeRequest;
+import io.jswarm.api.GetServiceRequest;
+import io.jswarm.api.InfoRequest;
+import io.jswarm.api.InfoResponse;
+import io.jswarm.api.InitSwarmRequest;
+import io.jswarm.api.InitSwarmResponse;
+import io.jswarm.api.ListNodesRequest;
+import io.jswarm.api.ListNodesResponse;
+import io.jswarm.api.ListServicesRequest;
+import io.jswarm.api.ListServicesResponse;
+import io.jswarm.api.ListTasksRequest;
+import io.jswarm.api.ListTasksResponse;
+import io.jswarm.api.LogLine;
+import io.jswarm.api.Node;
+import io.jswarm.api.NodeSpec;
+import io.jswarm.api.RemoveServiceRequest;
+import io.jswarm.api.RemoveServiceResponse;
+import io.jswarm.api.Service;
+import io.jswarm.api.ServiceLogsRequest;
+import io.jswarm.api.ServiceSpec;
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskState;
+import io.jswarm.api.UpdateServiceRequest;
+import io.jswarm.manager.Ids;
+import io.jswarm.manager.Manager;
+import io.jswarm.manager.SwarmNode;
+import io.jswarm.store.RaftStore;
+import io.jswarm.store.StoreView;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The Control API (control.proto) over the store. Validation first; nothing is written on bad input. */
+public final class ControlService extends ControlGrpc.ControlImplBase {
+  private final SwarmNode node;
+  private final LogFanIn logs;
+
+  public ControlService(SwarmNode node) {
+    this.node = node;
+    this.logs = new LogFanIn();
+  }
+
+  private Manager manager() throws StatusException {
+    return node.manager().orElseThrow(() -> Status.FAILED_PRECONDITION
+        .withDescription("This node is not a swarm manager. Use \"jswarm swarm init\" to make it one.")
+        .asException());
+  }
+
+  private RaftStore store() throws StatusException {
+    return manager().store();
+  }
+
+  @Override
+  public void initSwarm(InitSwarmRequest req, StreamObserver<InitSwarmResponse> out) {
+    Errors.unary(out, () -> node.init(req));
+  }
+
+  @Override
+  public void info(InfoRequest req, StreamObserver<InfoResponse> out) {
+    Errors.unary(out, () -> {
+      InfoResponse.Builder b = node.localInfo();
+      var m = node.manager();
+      if (m.isPresent()) {
+        RaftStore s = m.get().store();
+        b.setIsManager(true).setSwarmActive(true);
+        s.read(v -> {
+          b.setNodes(v.nodes().size());
+          b.setManagers((int) v.nodes().stream().filter(n -> n.getRole() == NodeSpec.Role.MANAGER).count());
+          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c));
+          return null;
+        });
+        s.leaderId().ifPresent(b::setLeaderNodeId);
+      }
+      return b.build();
+    });
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest req, StreamObserver<ListNodesResponse> out) {
+    Errors.unary(out, () -> ListNodesResponse.newBuilder().addAllNodes(withLeader(store().read(StoreView::nodes))).build());
+  }
+
+  @Override
+  public void getNode(GetNodeRequest req, StreamObserver<Node> out) {
+    Errors.unary(out, () -> {
+      List<Node> nodes = withLeader(store().read(StoreView::nodes));
+      return Refs.resolve("node", req.getRef(), nodes, Node::getId, n -> n.getSpec().getName());
+    });
+  }
+
+  /** Leadership is Raft's fact, not a stored one: fill it in at read time. */
+  private List<Node> withLeader(List<Node> nodes) throws StatusException {
+    String leader = store().leaderId().orElse("");
+    return nodes.stream().map(n -> n.hasManagerStatus()
+        ? n.toBuilder().setManagerStatus(n.getManagerStatus().toBuilder()
+            .setLeader(n.getManagerStatus().getRaftId().equals(leader))).build()
+        : n).toList();
+  }
+
+  @Override
+  public void createService(CreateServiceRequest req, StreamObserver<Service> out) {
+    Errors.unary(out, () -> {
+      ServiceSpec spec = pinImage(req.getSpec());
+      ServiceSpecs.validate(spec);
+      String id = Ids.newId();
+      RaftStore s = store();
+      s.update(tx -> {
+        if (tx.serviceByName(spec.getName()).isPresent()) {
+          throw Status.ALREADY_EXISTS.withDescription("service name \"" + spec.getName()
+              + "\" is already in use; choose another or remove the existing service").asRuntimeException();
+        }
+        tx.create(io.jswarm.api.StoreObject.newBuilder().setService(
+            Service.newBuilder().setId(id).setSpec(spec).setSpecVersion(1)).build());
+      });
+      return s.read(v -> v.service(id)).orElseThrow();
+    });
+  }
+
+  /** Resolves the image now and pins its id in the spec, so all replicas run the same bytes. */
+  private ServiceSpec pinImage(ServiceSpec spec) throws StatusException {
+    ContainerSpec c = spec.getTask().getContainer();
+    String image = c.getImage();
+    if (image.isEmpty()) return spec; // validate() explains
+    String ref = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+    String digest = image.contains("@") ? image.substring(image.indexOf('@') + 1) : null;
+    String resolved = manager().images().resolve(digest != null ? digest : ref).orElseThrow(() ->
+        Status.INVALID_ARGUMENT.withDescription("image " + image + " not found: import it first with \"jswarm image import ROOTFS.tar " + ref + "\"").asException());
+    ServiceSpec.Builder b = spec.toBuilder();
+    b.getTaskBuilder().getContainerBuilder().setImage(ref + "@" + resolved);
+    return b.build();
+  }
+
+  @Override
+  public void getService(GetServiceRequest req, StreamObserver<Service> out) {
+    Errors.unary(out, () -> resolveService(store(), req.getRef()));
+  }
+
+  private static Service resolveService(RaftStore s, String ref) throws StatusException {
+    return Refs.resolve("service", ref, s.read(StoreView::services), Service::getId, x -> x.getSpec().getName());
+  }
+
+  @Override
+  public void listServices(ListServicesRequest req, StreamObserver<ListServicesResponse> out) {
+    Errors.unary(out, () -> store().read(v -> {
+      ListServicesResponse.Builder b = ListServicesResponse.newBuilder().addAllServices(v.services());
+      for (Service s : v.services()) {
+        long running = 0;
+        long desired = 0;
+        for (Task t : v.tasksByService(s.getId())) {
+          if (t.getDesiredState() == TaskState.RUNNING) {
+            desired++;
+            if (t.getStatus().getState() == TaskState.RUNNING) running++;
+          }
+        }
+        if (s.getSpec().hasReplicated()) desired = s.getSpec().getReplicated().getReplicas();
+        b.putRunning(s.getId(), running).putDesired(s.getId(), desired);
+      }
+      return b.build();
+    }));
+  }
+
+  @Override
+  public void updateService(UpdateServiceRequest req, StreamObserver<Service> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Service current = s.read(v -> v.service(req.getServiceId())).orElseThrow(() ->
+          Status.NOT_FOUND.withDescription("service " + req.getServiceId() + " not found").asException());
+      if (current.getMeta().getVersion() != req.getVersion()) {
+        throw Status.ABORTED.withDescription("update out of sequence: service " + current.getSpec().getName()
+            + " changed since it was read; run the command again").asException();
+      }
+      ServiceSpec spec = req.getSpec();
+      if (!spec.getName().equals(current.getSpec().getName())) {
+        throw Status.INVALID_ARGUMENT.withDescription("renaming a service is not supported").asException();
+      }
+      if (!spec.getTask().getContainer().getImage().equals(current.getSpec().getTask().getContainer().getImage())) {
+        spec = pinImage(spec);
+      }
+      ServiceSpecs.validate(spec);
+      ServiceSpec newSpec = spec;
+      s.update(tx -> tx.update(io.jswarm.api.StoreObject.newBuilder().setService(current.toBuilder()
+          .setPreviousSpec(current.getSpec())
+          .setSpec(newSpec)
+          // Only a change of what runs makes new tasks; a replica count change does not.
+          .setSpecVersion(newSpec.getTask().equals(current.getSpec().getTask())
+              ? current.getSpecVersion() : current.getSpecVersion() + 1)).build()));
+      return s.read(v -> v.service(current.getId())).orElseThrow();
+    });
+  }
+
+  @Override
+  public void removeService(RemoveServiceRequest req, StreamObserver<RemoveServiceResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Service svc = resolveService(s, req.getRef());
+      s.update(tx -> tx.service(svc.getId()).ifPresent(cur ->
+          tx.delete(io.jswarm.api.StoreObject.newBuilder().setService(cur).build())));
+      return RemoveServiceResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void listTasks(ListTasksRequest req, StreamObserver<ListTasksResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      return s.read(v -> {
+        Set<String> services = new HashSet<>();
+        for (String ref : req.getServiceRefsList()) {
+          services.add(Refs.resolveUnchecked("service", ref, v.services(), Service::getId, x -> x.getSpec().getName()).getId());
+        }
+        Set<String> nodes = new HashSet<>();
+        for (String ref : req.getNodeRefsList()) {
+          nodes.add(Refs.resolveUnchecked("node", ref, v.nodes(), Node::getId, n -> n.getSpec().getName()).getId());
+        }
+        Set<TaskState> states = new HashSet<>(req.getDesiredStatesList());
+        Map<String, String> names = new HashMap<>();
+        for (Node n : v.nodes()) names.put(n.getId(), n.getSpec().getName());
+        ListTasksResponse.Builder b = ListTasksResponse.newBuilder().putAllNodeNames(names);
+        for (Task t : v.tasks()) {
+          if (!services.isEmpty() && !services.contains(t.getServiceId())) continue;
+          if (!nodes.isEmpty() && !nodes.contains(t.getNodeId())) continue;
+          if (!states.isEmpty() && !states.contains(t.getDesiredState())) continue;
+          b.addTasks(t);
+        }
+        return b.build();
+      });
+    });
+  }
+
+  @Override
+  public void serviceLogs(ServiceLogsRequest req, StreamObserver<LogLine> out) {
+    try {
+      RaftStore s = store();
+      Service svc = resolveService(s, req.getServiceRef());
+      Map<String, Node> nodes = new HashMap<>();
+      for (Node n : s.read(StoreView::nodes)) nodes.put(n.getId(), n);
+      List<Task> tasks = s.read(v -> v.tasksByService(svc.getId())).stream()
+          .filter(t -> !t.getNodeId().isEmpty()
+              && t.getStatus().getState().getNumber() >= TaskState.STARTING.getNumber())
+          .toList();
+      logs.stream(tasks, nodes, req, (ServerCallStreamObserver<LogLine>) out);
+    } catch (Exception e) {
+      out.onError(Errors.toStatus(e));
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.jswarm.manager.dispatcher;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.jswarm.api.DispatcherMessage;
+
+/** One worker's stream. Sends are serialized: gRPC observers are not thread-safe. */
+final class Session {
+  private final ServerCallStreamObserver<DispatcherMessage> out;
+  volatile String nodeId;
+  private DispatcherMessage lastAssignments;
+  private boolean closed;
+
+  Session(ServerCallStreamObserver<DispatcherMessage> out) {
+    this.out = out;
+  }
+
+  synchronized void send(DispatcherMessage m) {
+    if (closed || out.isCancelled()) return;
+    if (m.hasAssignments()) lastAssignments = m;
+    out.onNext(m);
+  }
+
+  /** Assignments are a full set; an unchanged set need not travel again. */
+  synchronized void sendIfChanged(DispatcherMessage m) {
+    if (m.equals(lastAssignments)) return;
+    send(m);
+  }
+
+  synchronized void close(Status status) {
+    if (closed) return;
+    closed = true;
+    try {
+      if (status.isOk()) out.onCompleted();
+      else out.onError(status.asRuntimeException());
+    } catch (IllegalStateException alreadyClosed) {
+      // the call ended from the other side first
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.jswarm.manager.dispatcher;
+
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskState;
+import io.jswarm.api.TaskStates;
+import io.jswarm.api.TaskStatus;
+import java.util.Optional;
+
+/**
+ * Applies a worker's status report to a task, or ignores it: only the node the task is assigned
+ * to may report, only states from ACCEPTED on, and only forward moves (a late or duplicated
+ * report never moves a task back).
+ */
+final class StatusMerge {
+  private StatusMerge() {}
+
+  static Optional<Task> apply(Task t, String reportingNode, TaskStatus reported) {
+    if (!t.getNodeId().equals(reportingNode)) return Optional.empty();
+    if (reported.getState().getNumber() < TaskState.ACCEPTED.getNumber()) return Optional.empty();
+    if (!TaskStates.canAdvance(t.getStatus().getState(), reported.getState())) return Optional.empty();
+    return Optional.of(t.toBuilder().setStatus(reported).build());
+  }
+}
