@@ -1,0 +1,442 @@
+package io.jswarm.store;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import io.jswarm.api.StoreBatch;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's view of the replicated cluster state: a Ratis server (gRPC transport) whose
+ * state machine applies {@link StoreBatch} entries to an indexed in-memory store.
+ *
+ * <p>Reads are local (they see what this member has applied). Writes go through the Ratis
+ * client to the leader (a follower's client is redirected), and return once the entry is
+ * applied here too, so a read after a write sees it.
+ */
+public final class RaftStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftStore.class);
+
+  /** One fixed group: a jswarm cluster is one Raft group. */
+  static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
+      UUID.nameUUIDFromBytes("io.jswarm.store/cluster".getBytes(StandardCharsets.UTF_8)));
+
+  private final RaftStoreConfig config;
+  private final RaftPeerId selfPeer;
+  private final ObjectStore store;
+  private final StoreStateMachine stateMachine;
+  private final LeadershipNotifier leadership;
+  private final RaftServer server;
+  private final RaftProperties clientProperties;
+  private final ExecutorService calls;
+  private final Object clientLock = new Object();
+  private RaftClient client; // guarded by clientLock
+  private List<RaftPeer> clientPeers = List.of(); // guarded by clientLock
+  private volatile boolean closed;
+
+  private RaftStore(RaftStoreConfig config, ObjectStore store, StoreStateMachine stateMachine,
+      LeadershipNotifier leadership, RaftServer server, RaftProperties clientProperties) {
+    this.config = config;
+    this.selfPeer = RaftPeerId.valueOf(config.selfId());
+    this.store = store;
+    this.stateMachine = stateMachine;
+    this.leadership = leadership;
+    this.server = server;
+    this.clientProperties = clientProperties;
+    AtomicInteger n = new AtomicInteger();
+    this.calls = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "raft-store-call-" + config.selfId() + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts (or restarts from disk) a Ratis server for this member. With
+   * {@code initialMembers} set and an empty data dir, a new group is formed; with data on disk
+   * the stored log and configuration win; with neither, the member waits to be added by a
+   * leader ({@link #addMember}).
+   */
+  public static RaftStore open(RaftStoreConfig config) throws IOException {
+    Files.createDirectories(config.dataDir());
+    ObjectStore store = new ObjectStore();
+    StoreStateMachine sm = new StoreStateMachine(store);
+    RaftGroup group = config.initialMembers().isEmpty()
+        ? RaftGroup.valueOf(GROUP_ID)
+        : RaftGroup.valueOf(GROUP_ID, config.initialMembers().stream().map(RaftStore::peer).toList());
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(config.selfId()))
+        .setGroup(group)
+        .setStateMachine(sm)
+        .setProperties(RatisProperties.server(config))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
+    RaftStore rs = new RaftStore(config, store, sm, notifier, server, RatisProperties.client(config));
+    sm.bind(notifier, rs::dropClientIfStale);
+    notifier.start();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      rs.close();
+      throw e;
+    }
+    return rs;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** Runs {@code fn} against a consistent view of the local state (under a read lock). */
+  public <T> T read(Function<StoreView, T> fn) {
+    return store.read(fn);
+  }
+
+  /**
+   * Reads initial state and subscribes atomically: the watch gets every batch applied after
+   * {@code init} ran, and none before.
+   */
+  public <T> Watch<T> viewAndWatch(Function<StoreView, T> init) {
+    Watch<T> w = new Watch<>();
+    T initial = store.readAndWatch(init, w.sink());
+    w.start(initial, () -> store.unwatch(w.sink()));
+    return w;
+  }
+
+  public Watch<Void> watch() {
+    return viewAndWatch(v -> null);
+  }
+
+  /** A stable hash of every object (see {@link ObjectStore#digest()}): equal on equal replicas. */
+  public String digest() {
+    return store.digest();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Builds a batch with {@code fn} (run under the read lock against the current view), proposes
+   * it as one Raft entry and waits until it is applied here.
+   *
+   * @return the log index of the applied batch (the new version of every object it wrote), or
+   *     the current applied index when {@code fn} changed nothing
+   * @throws ConflictException the batch was rejected as a whole (the message names the object)
+   * @throws UnavailableException no leader or no quorum within the write timeout, or closed
+   */
+  public long update(Consumer<Tx> fn) throws StoreException {
+    checkOpen();
+    TxImpl tx = store.read(view -> {
+      TxImpl t = new TxImpl((ObjectView) view);
+      fn.accept(t);
+      return t;
+    });
+    if (!tx.mistakes().isEmpty()) {
+      throw new ConflictException("transaction rejected before proposing: " + String.join("; ", tx.mistakes()));
+    }
+    if (tx.isEmpty()) {
+      return appliedIndex();
+    }
+    byte[] bytes = tx.toBatch(System.currentTimeMillis()).toByteArray();
+    long deadline = System.nanoTime() + config.writeTimeout().toNanos();
+    RaftClientReply reply = call("write", deadline,
+        () -> client().io().send(Message.valueOf(ByteString.copyFrom(bytes))));
+    ApplyResult result = ApplyResult.fromMessage(reply.getMessage());
+    if (result.conflict() != null) {
+      throw new ConflictException(result.conflict());
+    }
+    try {
+      if (!stateMachine.awaitApplied(result.index(), Math.max(0, deadline - System.nanoTime()))) {
+        throw new UnavailableException("the write was committed at index " + result.index()
+            + " but this manager (" + config.selfId() + ") has applied only up to " + appliedIndex()
+            + " within " + config.writeTimeout() + "; it is lagging behind the leader");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while waiting for index " + result.index()
+          + " (committed) to be applied here", e);
+    }
+    return result.index();
+  }
+
+  /**
+   * Runs a blocking Ratis client call with a hard deadline. The call runs on a pool thread so
+   * that the caller never waits past the deadline whatever the client's retries do.
+   */
+  private RaftClientReply call(String what, long deadlineNanos, Callable<RaftClientReply> c)
+      throws UnavailableException {
+    Future<RaftClientReply> f = calls.submit(c);
+    RaftClientReply reply;
+    try {
+      reply = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new UnavailableException(what + " not confirmed within " + config.writeTimeout() + ": "
+          + unavailability() + ". It may still be applied later: re-read before retrying");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new UnavailableException(what + " failed: " + unavailability() + " (" + cause + ")", cause);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new UnavailableException(what + " interrupted; it may still be applied", e);
+    }
+    if (!reply.isSuccess()) {
+      throw new UnavailableException(what + " refused: " + unavailability() + " (" + reply.getException() + ")",
+          reply.getException());
+    }
+    return reply;
+  }
+
+  /** What this member sees of the group, phrased for an operator. */
+  String unavailability() {
+    if (closed) {
+      return "this manager (" + config.selfId() + ") is closed";
+    }
+    try {
+      RaftServer.Division d = server.getDivision(GROUP_ID);
+      int voters = d.getRaftConf().getCurrentPeers().size();
+      int majority = voters / 2 + 1;
+      if (d.getInfo().isLeader()) {
+        long fresh = 2 * config.electionTimeoutMax().toMillis();
+        RaftProtos.RoleInfoProto role = d.getInfo().getRoleInfoProto();
+        long reachable = 1 + role.getLeaderInfo().getFollowerInfoList().stream()
+            .filter(f -> f.getLastRpcElapsedTimeMs() < fresh).count();
+        if (reachable < majority) {
+          return "no quorum: " + reachable + " of " + voters
+              + " managers reachable; writes are refused until " + majority + " are";
+        }
+        return "this manager is leader and " + reachable + " of " + voters
+            + " managers are reachable, but the write was not committed in time (overloaded?)";
+      }
+      RaftPeerId leader = d.getInfo().getLeaderId();
+      if (leader == null) {
+        return "no leader: this manager (" + config.selfId() + ") sees no elected leader among "
+            + voters + " managers; writes are refused until " + majority + " of them can reach each other";
+      }
+      return "the leader " + leader + " did not confirm in time; it may have lost its quorum (needs "
+          + majority + " of " + voters + " managers)";
+    } catch (IOException | RuntimeException e) {
+      return "this manager's Raft server is not running (" + e + ")";
+    }
+  }
+
+  private RaftClient client() throws IOException {
+    synchronized (clientLock) {
+      checkOpenIo();
+      List<RaftPeer> peers = currentPeers();
+      if (client == null || !peers.equals(clientPeers)) {
+        closeQuietly(client);
+        RaftClient.Builder b = RaftClient.newBuilder()
+            .setProperties(clientProperties)
+            .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
+            .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                (int) Math.max(1, config.writeTimeout().toMillis() / 100),
+                TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        leaderPeerId().ifPresent(b::setLeaderId);
+        client = b.build();
+        clientPeers = peers;
+      }
+      return client;
+    }
+  }
+
+  /** Called when the Raft configuration changes: the next call rebuilds the client. */
+  private void dropClientIfStale() {
+    synchronized (clientLock) {
+      clientPeers = List.of(); // forces a rebuild on next use; in-flight calls keep the old one
+    }
+  }
+
+  private List<RaftPeer> currentPeers() throws IOException {
+    List<RaftPeer> peers = new ArrayList<>(server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers());
+    peers.sort(Comparator.comparing(p -> p.getId().toString()));
+    if (peers.isEmpty()) {
+      throw new IOException("this manager (" + config.selfId() + ") is not a member of any group yet;"
+          + " add it from the leader with addMember");
+    }
+    return peers;
+  }
+
+  // ------------------------------------------------------------------ leadership and status
+
+  /** True when this member is the leader and has applied all earlier entries. */
+  public boolean isLeader() {
+    return !closed && isLeaderReady(server);
+  }
+
+  private static boolean isLeaderReady(RaftServer server) {
+    try {
+      return server.getDivision(GROUP_ID).getInfo().isLeaderReady();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** {@code l.leaderChanged} is called on one dedicated thread, in order, on every change. */
+  public void addLeadershipListener(LeadershipListener l) {
+    leadership.addListener(l);
+  }
+
+  public Optional<String> leaderId() {
+    return leaderPeerId().map(RaftPeerId::toString);
+  }
+
+  private Optional<RaftPeerId> leaderPeerId() {
+    try {
+      return Optional.ofNullable(server.getDivision(GROUP_ID).getInfo().getLeaderId());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  public String selfId() {
+    return config.selfId();
+  }
+
+  /** Index of the last log entry applied here (batches, and Raft's own entries). */
+  public long appliedIndex() {
+    return stateMachine.appliedIndex();
+  }
+
+  /** Takes a snapshot of this member's state now (and purges the log up to it). */
+  public void takeSnapshot() throws IOException {
+    checkOpenIo();
+    RaftClientReply reply;
+    try {
+      reply = call("snapshot", System.nanoTime() + Math.max(config.writeTimeout().toNanos(), TimeUnit.SECONDS.toNanos(30)),
+          () -> client().getSnapshotManagementApi(selfPeer).create(1, 30_000));
+    } catch (UnavailableException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    LOG.info("{}: snapshot at index {}", config.selfId(), reply.getLogIndex());
+  }
+
+  // ------------------------------------------------------------------ membership
+
+  /** The voting members in the current configuration, sorted by id. */
+  public List<Member> members() {
+    try {
+      return currentPeers().stream().map(p -> new Member(p.getId().toString(), p.getAddress())).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Adds a voting member. Start it first with {@link RaftStore#open} and no initial members;
+   * the leader then brings it up to date and commits the new configuration.
+   */
+  public void addMember(String id, String raftAddress) throws StoreException {
+    List<Member> next = new ArrayList<>(members());
+    if (next.stream().anyMatch(m -> m.id().equals(id))) {
+      return;
+    }
+    next.add(new Member(id, raftAddress));
+    setConfiguration(next, "add member " + id);
+  }
+
+  /** Removes a voting member (it stops receiving the log; close its store afterwards). */
+  public void removeMember(String id) throws StoreException {
+    List<Member> next = new ArrayList<>(members());
+    if (!next.removeIf(m -> m.id().equals(id))) {
+      return;
+    }
+    setConfiguration(next, "remove member " + id);
+  }
+
+  private void setConfiguration(List<Member> members, String what) throws StoreException {
+    List<RaftPeer> peers = members.stream().map(RaftStore::peer).toList();
+    long deadline = System.nanoTime() + Math.max(config.writeTimeout().toNanos(), TimeUnit.SECONDS.toNanos(30));
+    call(what, deadline, () -> client().admin().setConfiguration(peers));
+  }
+
+  /** Asks the leader to hand leadership to {@code id}; waits up to {@code timeout}. */
+  public void transferLeadership(String id, Duration timeout) throws StoreException {
+    long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    call("transfer leadership to " + id, deadline,
+        () -> client().admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis()));
+  }
+
+  // ------------------------------------------------------------------ close
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    leadership.close();
+    synchronized (clientLock) {
+      closeQuietly(client);
+      client = null;
+    }
+    calls.shutdownNow();
+    try {
+      server.close();
+    } catch (IOException e) {
+      LOG.warn("{}: closing the Raft server failed", config.selfId(), e);
+    }
+  }
+
+  private void checkOpen() throws UnavailableException {
+    if (closed) {
+      throw new UnavailableException("this manager's store (" + config.selfId() + ") is closed");
+    }
+  }
+
+  private void checkOpenIo() throws IOException {
+    if (closed) {
+      throw new InterruptedIOException("this manager's store (" + config.selfId() + ") is closed");
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("closing a Raft client failed", e);
+      }
+    }
+  }
+
+  static RaftPeer peer(Member m) {
+    return RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+  }
+
+  @Override
+  public String toString() {
+    return "RaftStore{" + config.selfId() + "@" + config.raftAddress() + ", applied=" + appliedIndex() + "}";
+  }
+}

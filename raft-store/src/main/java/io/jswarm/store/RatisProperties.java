@@ -1,0 +1,52 @@
+package io.jswarm.store;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** Every Ratis setting we change, in one place, with why. */
+final class RatisProperties {
+  private RatisProperties() {}
+
+  static RaftProperties server(RaftStoreConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    GrpcConfigKeys.Server.setHost(p, c.host());
+    GrpcConfigKeys.Server.setPort(p, c.port());
+    RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().toFile()));
+
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(c.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(c.electionTimeoutMax().toMillis()));
+    // server-to-server requests must be allowed to outlive an election timeout
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(3000, 2 * c.electionTimeoutMax().toMillis())));
+
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotInterval());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    // default false keeps the whole log forever (RATIS-NOTES); lagging followers get the snapshot
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // only closed segments are purged, so the segment size bounds what is kept after a snapshot
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+    return p;
+  }
+
+  static RaftProperties client(RaftStoreConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    // one attempt may not take the whole write timeout: leave room for a retry on a new leader
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(500, c.writeTimeout().toMillis() / 2)));
+    return p;
+  }
+
+  private static TimeDuration ms(long millis) {
+    return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+  }
+}
