@@ -44,6 +44,8 @@ public final class Main implements Runnable {
 
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    // Everything after the image is the container's command line, options included (as docker).
+    cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof StatusRuntimeException sre) {
         String h = cmd.getCommandSpec().root().userObject() instanceof Main m ? m.host() : Client.DEFAULT_HOST;
