@@ -23,7 +23,27 @@ final class OciSpec {
   private static final List<String> READONLY = List.of(
       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
+  /**
+   * The daemon's own open-files limit, inherited by containers as Docker does: raising it past
+   * the hard limit needs CAP_SYS_RESOURCE, which a daemon in a VM or user namespace may lack.
+   */
+  private static final long[] NOFILE = nofileLimit();
+
   private OciSpec() {}
+
+  private static long[] nofileLimit() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+          return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // fall through
+    }
+    return new long[] {1024, 4096};
+  }
 
   /** The cgroup every container of node {@code nodeName} lives under. */
   static String cgroupParent(String nodeName) {
@@ -52,8 +72,9 @@ final class OciSpec {
     ArrayNode rl = p.putArray("rlimits");
     ObjectNode nofile = rl.addObject();
     nofile.put("type", "RLIMIT_NOFILE");
-    nofile.put("hard", 1048576);
-    nofile.put("soft", 1048576);
+    long[] limit = NOFILE;
+    nofile.put("hard", limit[1]);
+    nofile.put("soft", limit[0]);
     p.put("noNewPrivileges", false);
     p.put("oomScoreAdj", 0);
 
