@@ -80,7 +80,7 @@ final class LayerUnpacker {
       } else if (e.isFile()) {
         try (OutputStream out =
             Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW)) {
-          size += in.transferTo(out);
+          size += copy(in, out, e.getName());
         }
         applyMeta(target, e);
       } else {
@@ -98,6 +98,28 @@ final class LayerUnpacker {
       applyMeta((Path) d[0], (TarArchiveEntry) d[1]);
     }
     return size;
+  }
+
+  /** Copies an entry's content; a read failure is the archive's fault (truncated, corrupt). */
+  private static long copy(InputStream in, OutputStream out, String name) throws IOException {
+    byte[] buf = new byte[65536];
+    long total = 0;
+    while (true) {
+      int n;
+      try {
+        n = in.read(buf);
+      } catch (IOException ex) {
+        if (String.valueOf(ex.getMessage()).startsWith("upload aborted")) {
+          throw ex;
+        }
+        throw new InvalidArchiveException("corrupt or truncated tar at " + name + ": " + ex.getMessage(), ex);
+      }
+      if (n < 0) {
+        return total;
+      }
+      out.write(buf, 0, n);
+      total += n;
+    }
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream in) {
