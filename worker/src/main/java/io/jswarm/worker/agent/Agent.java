@@ -132,8 +132,14 @@ public final class Agent implements AutoCloseable {
         // nothing to do
       }
     }
-    loop.shutdownNow();
-    ops.shutdownNow();
+    // no interrupts: an operation cut in half (say, between umount and rmdir) leaves litter
+    loop.shutdown();
+    ops.shutdown();
+    try {
+      ops.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     channels.values().forEach(ManagedChannel::shutdownNow);
     if (sessionThread != null) {
       sessionThread.interrupt();
@@ -267,8 +273,10 @@ public final class Agent implements AutoCloseable {
       floors.put(t.getId(), t.getStatus().getState());
       remembered.put(t.getId(), t);
     }
-    reporter.setFloors(floors);
-    assignments = List.copyOf(a.getTasksList());
+    synchronized (this) {
+      reporter.setFloors(floors);
+      assignments = List.copyOf(a.getTasksList());
+    }
     requestReconcile();
   }
 
@@ -291,10 +299,17 @@ public final class Agent implements AutoCloseable {
   }
 
   private void reconcile() {
-    List<Task> tasks = assignments;
+    List<Task> tasks;
+    Map<String, TaskState> reported;
+    synchronized (this) {
+      tasks = assignments;
+      reported = reporter.reported();
+    }
     if (tasks == null || closed) {
       return; // never act before the first assignments: every container would look orphaned
     }
+    // busy first: an operation that ends while the states are read must not be judged on them
+    Set<String> busyNow = Set.copyOf(busy);
     Map<String, ContainerState> states = new HashMap<>();
     for (Container c : engine.list()) {
       try {
@@ -303,7 +318,7 @@ public final class Agent implements AutoCloseable {
         // removed meanwhile
       }
     }
-    List<Action> plan = Reconciler.plan(tasks, states, reporter.reported(), busy, remembered, System.currentTimeMillis());
+    List<Action> plan = Reconciler.plan(tasks, states, reported, busyNow, remembered, System.currentTimeMillis());
     for (Action action : plan) {
       if (action instanceof Action.Report r) {
         report(r.taskId(), r.status());
@@ -362,6 +377,9 @@ public final class Agent implements AutoCloseable {
       }
     }
     report(id, Reconciler.status(TaskState.STARTING, "starting", "", null, System.currentTimeMillis()));
+    if (engine.state(id).status() != ContainerState.Status.CREATED) {
+      return; // already started (or exited): the next reconcile reports what it is
+    }
     try {
       engine.start(id);
     } catch (EngineException e) {
