@@ -18,6 +18,7 @@ public final class EngineCleanup {
         }
       }
       engine.close();
+      removeNodeCgroups(engine.cgroupPath("x").replaceAll("/x$", ""));
     }
     if (dataRoot != null && Files.exists(dataRoot)) {
       try {
@@ -25,6 +26,21 @@ public final class EngineCleanup {
       } catch (RuntimeException e) {
         System.err.println("cleanup of " + dataRoot + " failed: " + e);
       }
+    }
+  }
+
+  /** rmdir of the engine's per-node parent cgroup in every controller (fails harmlessly if in use). */
+  static void removeNodeCgroups(String parent) {
+    try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+      controllers.map(c -> c.resolve(parent.substring(1))).filter(Files::isDirectory).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (java.io.IOException e) {
+          System.err.println("cannot remove cgroup " + p + ": " + e);
+        }
+      });
+    } catch (java.io.IOException e) {
+      // no cgroup fs
     }
   }
 

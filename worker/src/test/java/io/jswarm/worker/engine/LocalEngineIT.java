@@ -41,11 +41,6 @@ class LocalEngineIT {
       engine2.close();
     }
     EngineCleanup.removeAll(engine, dataRoot);
-    try {
-      Files.deleteIfExists(Path.of("/sys/fs/cgroup/memory", OciSpec.cgroupParent(node)));
-    } catch (Exception ignored) {
-      // best effort: the per-node parent cgroup
-    }
   }
 
   @Test
