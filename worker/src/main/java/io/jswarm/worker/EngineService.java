@@ -1,0 +1,182 @@
+package io.jswarm.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.jswarm.api.ContainerLogsRequest;
+import io.jswarm.api.EngineGrpc;
+import io.jswarm.api.ImageSummary;
+import io.jswarm.api.ImportImageChunk;
+import io.jswarm.api.ListImagesRequest;
+import io.jswarm.api.ListImagesResponse;
+import io.jswarm.api.LogLine;
+import io.jswarm.api.RemoveImageRequest;
+import io.jswarm.api.RemoveImageResponse;
+import io.jswarm.worker.engine.Container;
+import io.jswarm.worker.engine.EngineException;
+import io.jswarm.worker.engine.ImageStore;
+import io.jswarm.worker.engine.InUseException;
+import io.jswarm.worker.engine.InvalidArchiveException;
+import io.jswarm.worker.engine.LocalEngine;
+import io.jswarm.worker.engine.NotFoundException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Engine gRPC service of one node, over its {@link LocalEngine}. This is the edge where the
+ * engine's exceptions become gRPC status codes: NotFound → NOT_FOUND, InUse →
+ * FAILED_PRECONDITION, bad archive or argument → INVALID_ARGUMENT, anything else → INTERNAL.
+ */
+public final class EngineService extends EngineGrpc.EngineImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+  private final LocalEngine engine;
+  private final String nodeId;
+  private final String nodeName;
+  private final ExecutorService importers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "image-import");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public EngineService(LocalEngine engine, String nodeId, String nodeName) {
+    this.engine = engine;
+    this.nodeId = nodeId;
+    this.nodeName = nodeName;
+  }
+
+  @Override
+  public StreamObserver<ImportImageChunk> importImage(StreamObserver<ImageSummary> response) {
+    return new StreamObserver<>() {
+      private ChunkPipe pipe;
+      private CompletableFuture<ImageSummary> result;
+
+      @Override
+      public void onNext(ImportImageChunk chunk) {
+        try {
+          if (pipe == null) {
+            String ref = chunk.getReference();
+            if (ref.isEmpty()) {
+              throw Status.INVALID_ARGUMENT.withDescription("the first chunk must name the image").asRuntimeException();
+            }
+            pipe = new ChunkPipe();
+            ChunkPipe p = pipe;
+            result = CompletableFuture.supplyAsync(() -> {
+              try (p) {
+                return engine.images().importImage(ref, p);
+              }
+            }, importers);
+          }
+          pipe.write(chunk.getData());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          fail(Status.CANCELLED.asRuntimeException());
+        } catch (StatusRuntimeException e) {
+          fail(e);
+        }
+      }
+
+      private void fail(StatusRuntimeException e) {
+        if (pipe != null) {
+          pipe.fail(e);
+        }
+        response.onError(e);
+        pipe = null;
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (pipe != null) {
+          pipe.fail(t);
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        if (pipe == null) {
+          if (result == null) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("no image data sent").asRuntimeException());
+          }
+          return;
+        }
+        try {
+          pipe.finish();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        result.whenComplete((summary, err) -> {
+          if (err == null) {
+            response.onNext(summary);
+            response.onCompleted();
+          } else {
+            response.onError(toStatus(err instanceof java.util.concurrent.CompletionException ? err.getCause() : err));
+          }
+        });
+      }
+    };
+  }
+
+  @Override
+  public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
+    try {
+      response.onNext(ListImagesResponse.newBuilder().addAllImages(engine.images().list()).build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(toStatus(e));
+    }
+  }
+
+  @Override
+  public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> response) {
+    try {
+      ImageStore.Removed r = engine.images().remove(request.getReference(), request.getForce());
+      response.onNext(RemoveImageResponse.newBuilder().addAllUntagged(r.untagged()).addAllDeleted(r.deleted()).build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(toStatus(e));
+    }
+  }
+
+  @Override
+  public void containerLogs(ContainerLogsRequest request, StreamObserver<LogLine> response) {
+    ServerCallStreamObserver<LogLine> call = (ServerCallStreamObserver<LogLine>) response;
+    String id = !request.getContainerId().isEmpty() ? request.getContainerId() : request.getTaskId();
+    try {
+      Container c = engine.get(id).orElseThrow(() -> new NotFoundException("no such container: " + id));
+      long tail = request.getTail() == 0 && !request.getFollow() ? -1 : request.getTail();
+      engine.logs(id, request.getFollow(), tail, call::isCancelled, e -> response.onNext(LogLine.newBuilder()
+          .setTaskId(c.taskId()).setNodeId(nodeId).setNodeName(nodeName).setStream(e.stream())
+          .setTimeNs(e.timeNs()).setData(com.google.protobuf.ByteString.copyFrom(e.data())).build()));
+      if (!call.isCancelled()) {
+        response.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      if (!call.isCancelled()) {
+        response.onError(toStatus(e));
+      }
+    }
+  }
+
+  static StatusRuntimeException toStatus(Throwable e) {
+    if (e instanceof StatusRuntimeException s) {
+      return s;
+    }
+    Status status;
+    if (e instanceof NotFoundException) {
+      status = Status.NOT_FOUND;
+    } else if (e instanceof InUseException) {
+      status = Status.FAILED_PRECONDITION;
+    } else if (e instanceof InvalidArchiveException || e instanceof IllegalArgumentException) {
+      status = Status.INVALID_ARGUMENT;
+    } else if (e instanceof EngineException) {
+      status = Status.INTERNAL;
+    } else {
+      LOG.warn("engine call failed", e);
+      status = Status.INTERNAL;
+    }
+    return status.withDescription(e.getMessage()).asRuntimeException();
+  }
+}

@@ -1,0 +1,425 @@
+package io.jswarm.worker.agent;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.jswarm.api.Assignments;
+import io.jswarm.api.DispatcherGrpc;
+import io.jswarm.api.DispatcherMessage;
+import io.jswarm.api.Heartbeat;
+import io.jswarm.api.Hello;
+import io.jswarm.api.StatusReport;
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskState;
+import io.jswarm.api.TaskStatus;
+import io.jswarm.api.TaskStatusUpdate;
+import io.jswarm.api.WorkerMessage;
+import io.jswarm.worker.engine.Container;
+import io.jswarm.worker.engine.ContainerConfig;
+import io.jswarm.worker.engine.ContainerState;
+import io.jswarm.worker.engine.EngineException;
+import io.jswarm.worker.engine.Image;
+import io.jswarm.worker.engine.LocalEngine;
+import io.jswarm.worker.engine.NotFoundException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of the Dispatcher session, and the executor of the tasks it is given.
+ *
+ * <p>Session: Hello first, then Heartbeats at the period the dispatcher asks for (1 s until it
+ * says), and StatusReports in batches; on any error it reconnects to a manager from the list,
+ * with backoff, and sends every latest status again. Executor: each Assignments message is the
+ * full set of this node's tasks; {@link Reconciler} compares it with the engine's containers and
+ * the agent carries out the plan, one operation at a time per task. It also reconciles on every
+ * container exit and every few seconds. Containers outlive the agent: a restarted agent adopts
+ * them (a running container whose task is assigned is simply RUNNING) and reports exits that
+ * happened while it was down.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final long RECONCILE_EVERY_MS = 5_000;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final AgentConfig cfg;
+  private final LocalEngine engine;
+  private final StatusReporter reporter = new StatusReporter();
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
+  private final Map<String, Task> remembered = new ConcurrentHashMap<>();
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final ExecutorService ops = Executors.newCachedThreadPool(daemon("agent-task-op"));
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("agent-reconcile"));
+  private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile List<Task> assignments;
+  private volatile long heartbeatMs = 1_000;
+  private volatile Session session;
+  private Thread sessionThread;
+  private AutoCloseable exitSubscription;
+
+  /** One open Session stream. */
+  private static final class Session {
+    final StreamObserver<WorkerMessage> out;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Session(StreamObserver<WorkerMessage> out) {
+      this.out = out;
+    }
+
+    synchronized void send(WorkerMessage m) {
+      if (!done.isDone()) {
+        out.onNext(m);
+      }
+    }
+  }
+
+  public Agent(AgentConfig cfg, LocalEngine engine) {
+    this.cfg = cfg;
+    this.engine = engine;
+  }
+
+  /** Starts the session (in the background) and the executor. Returns at once. */
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("agent already started");
+    }
+    exitSubscription = engine.onExit(ev -> requestReconcile());
+    loop.scheduleWithFixedDelay(this::requestReconcile, RECONCILE_EVERY_MS, RECONCILE_EVERY_MS, TimeUnit.MILLISECONDS);
+    sessionThread = new Thread(this::sessionLoop, "agent-session");
+    sessionThread.setDaemon(true);
+    sessionThread.start();
+  }
+
+  /** True while a session with a manager is open. */
+  public boolean connected() {
+    Session s = session;
+    return s != null && !s.done.isDone();
+  }
+
+  /** Ends the session. Containers keep running; a new agent adopts them. */
+  @Override
+  public void close() {
+    closed = true;
+    Session s = session;
+    if (s != null) {
+      s.done.complete(null);
+      try {
+        s.out.onCompleted();
+      } catch (RuntimeException ignored) {
+        // the stream may already be broken
+      }
+    }
+    if (exitSubscription != null) {
+      try {
+        exitSubscription.close();
+      } catch (Exception ignored) {
+        // nothing to do
+      }
+    }
+    // no interrupts: an operation cut in half (say, between umount and rmdir) leaves litter
+    loop.shutdown();
+    ops.shutdown();
+    try {
+      ops.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    if (sessionThread != null) {
+      sessionThread.interrupt();
+      try {
+        sessionThread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- session
+
+  private void sessionLoop() {
+    int attempt = 0;
+    int next = 0;
+    while (!closed) {
+      List<String> addrs = cfg.managerAddrs().get();
+      if (addrs != null && !addrs.isEmpty()) {
+        String addr = addrs.get(Math.floorMod(next++, addrs.size()));
+        try {
+          if (runSession(addr)) {
+            attempt = 0;
+          }
+        } catch (RuntimeException e) {
+          LOG.info("session with {} failed: {}", addr, e.toString());
+        }
+      }
+      if (closed) {
+        return;
+      }
+      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt++, 6));
+      try {
+        Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one session until it breaks; true if it got as far as a message from the dispatcher. */
+  private boolean runSession(String addr) {
+    ManagedChannel ch = channels.computeIfAbsent(addr, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+    AtomicBoolean heard = new AtomicBoolean();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    StreamObserver<WorkerMessage> out = DispatcherGrpc.newStub(ch).session(new StreamObserver<>() {
+      @Override
+      public void onNext(DispatcherMessage m) {
+        heard.set(true);
+        switch (m.getMsgCase()) {
+          case ASSIGNMENTS -> onAssignments(m.getAssignments());
+          case HEARTBEAT_ACK -> {
+            if (m.getHeartbeatAck().getPeriodMs() > 0) {
+              heartbeatMs = m.getHeartbeatAck().getPeriodMs();
+            }
+          }
+          default -> { }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(null);
+      }
+    });
+    Session s = new Session(out);
+    ended.whenComplete((v, e) -> s.done.complete(null));
+    s.send(WorkerMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(cfg.nodeId()).setNodeName(cfg.nodeName())
+        .setDescription(cfg.description()).setAddr(cfg.engineAddr())).build());
+    session = s;
+    reporter.resendAll();
+    flushStatuses();
+    LOG.info("session opened with {}", addr);
+    while (!closed && !s.done.isDone()) {
+      try {
+        s.done.get(heartbeatMs, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        s.send(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException e) {
+        break;
+      }
+    }
+    s.done.complete(null);
+    if (!ended.isDone()) {
+      try {
+        out.onCompleted();
+      } catch (RuntimeException ignored) {
+        // already broken
+      }
+    }
+    if (ended.isCompletedExceptionally()) {
+      ended.exceptionally(t -> {
+        LOG.info("session with {} ended: {}", addr, t.toString());
+        return null;
+      });
+    }
+    return heard.get();
+  }
+
+  private void flushStatuses() {
+    Session s = session;
+    if (s == null || s.done.isDone()) {
+      return;
+    }
+    List<TaskStatusUpdate> batch = reporter.takePending();
+    if (!batch.isEmpty()) {
+      s.send(WorkerMessage.newBuilder().setStatus(StatusReport.newBuilder().addAllUpdates(batch)).build());
+    }
+  }
+
+  private void report(String taskId, TaskStatus status) {
+    if (reporter.update(taskId, status)) {
+      LOG.info("task {} → {} {}", taskId, status.getState(), status.getErr());
+      flushStatuses();
+    }
+  }
+
+  // ---------------------------------------------------------------- executor
+
+  private void onAssignments(Assignments a) {
+    Map<String, TaskState> floors = new HashMap<>();
+    for (Task t : a.getTasksList()) {
+      floors.put(t.getId(), t.getStatus().getState());
+      remembered.put(t.getId(), t);
+    }
+    synchronized (this) {
+      reporter.setFloors(floors);
+      assignments = List.copyOf(a.getTasksList());
+    }
+    requestReconcile();
+  }
+
+  private void requestReconcile() {
+    if (closed || !reconcileQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      loop.execute(() -> {
+        reconcileQueued.set(false);
+        try {
+          reconcile();
+        } catch (RuntimeException e) {
+          LOG.warn("reconcile failed", e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      reconcileQueued.set(false);
+    }
+  }
+
+  private void reconcile() {
+    List<Task> tasks;
+    Map<String, TaskState> reported;
+    synchronized (this) {
+      tasks = assignments;
+      reported = reporter.reported();
+    }
+    if (tasks == null || closed) {
+      return; // never act before the first assignments: every container would look orphaned
+    }
+    // busy first: an operation that ends while the states are read must not be judged on them
+    Set<String> busyNow = Set.copyOf(busy);
+    Map<String, ContainerState> states = new HashMap<>();
+    for (Container c : engine.list()) {
+      try {
+        states.put(c.id(), engine.state(c.id()));
+      } catch (NotFoundException gone) {
+        // removed meanwhile
+      }
+    }
+    List<Action> plan = Reconciler.plan(tasks, states, reported, busyNow, remembered, System.currentTimeMillis());
+    for (Action action : plan) {
+      if (action instanceof Action.Report r) {
+        report(r.taskId(), r.status());
+      } else if (action instanceof Action.Start st) {
+        submit(st.task().getId(), () -> runTask(st.task()));
+      } else if (action instanceof Action.StopAndRemove s) {
+        submit(s.containerId(), () -> stopAndRemove(s));
+      } else if (action instanceof Action.Remove r) {
+        submit(r.containerId(), () -> remove(r.containerId()));
+      }
+    }
+    remembered.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)) && !states.containsKey(id));
+  }
+
+  private void submit(String id, Runnable op) {
+    if (!busy.add(id)) {
+      return;
+    }
+    try {
+      ops.execute(() -> {
+        try {
+          op.run();
+        } catch (RuntimeException e) {
+          LOG.warn("operation on {} failed", id, e);
+        } finally {
+          busy.remove(id);
+          requestReconcile();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      busy.remove(id);
+    }
+  }
+
+  /** ACCEPTED → PREPARING (image, create) → STARTING → RUNNING, or REJECTED/FAILED with the reason. */
+  private void runTask(Task t) {
+    String id = t.getId();
+    long now = System.currentTimeMillis();
+    report(id, Reconciler.status(TaskState.ACCEPTED, "accepted", "", null, now));
+    report(id, Reconciler.status(TaskState.PREPARING, "preparing", "", null, now));
+    Optional<Container> existing = engine.get(id);
+    if (existing.isEmpty()) {
+      String ref = TaskContainers.imageRef(t);
+      Optional<Image> image = engine.images().resolve(ref);
+      if (image.isEmpty()) {
+        report(id, Reconciler.status(TaskState.REJECTED, "rejected",
+            "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));
+        return;
+      }
+      try {
+        ContainerConfig cc = TaskContainers.config(t, image.get());
+        engine.create(cc);
+      } catch (IllegalArgumentException | EngineException e) {
+        report(id, Reconciler.status(TaskState.REJECTED, "rejected", e.getMessage(), null, System.currentTimeMillis()));
+        return;
+      }
+    }
+    report(id, Reconciler.status(TaskState.STARTING, "starting", "", null, System.currentTimeMillis()));
+    if (engine.state(id).status() != ContainerState.Status.CREATED) {
+      return; // already started (or exited): the next reconcile reports what it is
+    }
+    try {
+      engine.start(id);
+    } catch (EngineException e) {
+      report(id, Reconciler.status(TaskState.FAILED, "starting", "task: cannot start container: " + e.getMessage(),
+          null, System.currentTimeMillis()));
+      return;
+    }
+    ContainerState st = engine.state(id);
+    if (st.status() == ContainerState.Status.RUNNING) {
+      report(id, Reconciler.status(TaskState.RUNNING, "started", "", st, System.currentTimeMillis()));
+    }
+    // an immediate exit is reported by the next reconcile (exit listener)
+  }
+
+  private void stopAndRemove(Action.StopAndRemove s) {
+    try {
+      ContainerState st = engine.stop(s.containerId(), s.graceMs(), s.signal());
+      if (s.report()) {
+        report(s.containerId(), Reconciler.status(TaskState.SHUTDOWN, "shutdown", "", st, System.currentTimeMillis()));
+      }
+      engine.remove(s.containerId());
+    } catch (NotFoundException gone) {
+      // already removed
+    }
+  }
+
+  private void remove(String id) {
+    try {
+      engine.remove(id);
+    } catch (NotFoundException gone) {
+      // already removed
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

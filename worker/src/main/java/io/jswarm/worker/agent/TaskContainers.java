@@ -1,0 +1,70 @@
+package io.jswarm.worker.agent;
+
+import io.jswarm.api.ContainerSpec;
+import io.jswarm.api.Task;
+import io.jswarm.worker.engine.ContainerConfig;
+import io.jswarm.worker.engine.Image;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How a task becomes a container: Docker's rules for merging a service spec with image defaults. */
+final class TaskContainers {
+  static final long DEFAULT_STOP_GRACE_MS = 10_000;
+
+  private TaskContainers() {}
+
+  /** The image reference to resolve: the pinned digest when the orchestrator set one. */
+  static String imageRef(Task t) {
+    return t.getImageDigest().isEmpty() ? t.getSpec().getContainer().getImage() : t.getImageDigest();
+  }
+
+  /**
+   * @throws IllegalArgumentException when neither the spec nor the image gives a command
+   */
+  static ContainerConfig config(Task t, Image image) {
+    ContainerSpec cs = t.getSpec().getContainer();
+    List<String> args = new ArrayList<>();
+    if (cs.getCommandCount() > 0) {
+      args.addAll(cs.getCommandList());
+      args.addAll(cs.getArgsList());
+    } else {
+      args.addAll(image.entrypoint());
+      args.addAll(cs.getArgsCount() > 0 ? cs.getArgsList() : image.cmd());
+    }
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("no command specified: image " + cs.getImage()
+          + " has no entrypoint or cmd and the service gives none");
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String e : image.env()) {
+      env.put(key(e), e);
+    }
+    for (String e : cs.getEnvList()) {
+      env.put(key(e), e);
+    }
+    Map<String, String> labels = new HashMap<>(cs.getLabelsMap());
+    labels.put("io.jswarm.task.id", t.getId());
+    labels.put("io.jswarm.service.id", t.getServiceId());
+    labels.put("io.jswarm.service.name", t.getServiceName());
+    return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
+        cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
+        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels);
+  }
+
+  static long stopGraceMs(Task t) {
+    ContainerSpec cs = t.getSpec().getContainer();
+    return cs.getStopGracePeriodSet() ? Math.max(0, cs.getStopGracePeriodMs()) : DEFAULT_STOP_GRACE_MS;
+  }
+
+  static String stopSignal(Task t) {
+    return t.getSpec().getContainer().getStopSignal();
+  }
+
+  private static String key(String kv) {
+    int eq = kv.indexOf('=');
+    return eq < 0 ? kv : kv.substring(0, eq);
+  }
+}

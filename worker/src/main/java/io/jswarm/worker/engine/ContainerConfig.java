@@ -1,0 +1,50 @@
+package io.jswarm.worker.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run in a new container. The caller has already merged image defaults into {@code args},
+ * {@code env}, {@code workingDir} and {@code user} (see the agent's task-to-container mapping).
+ *
+ * @param id container id: [A-Za-z0-9][A-Za-z0-9_.-]{0,127}; the agent uses the task id
+ * @param taskId the task this container runs, "" for none
+ * @param image an image reference or id, resolved through the {@link ImageStore}
+ * @param user "" (root), uid[:gid] or name[:group] looked up in the rootfs' /etc/passwd and /etc/group
+ * @param hostname "" = the first 12 characters of the id
+ * @param netnsPath path of a network namespace to join (e.g. /var/run/netns/x); "" = a new empty one
+ */
+public record ContainerConfig(
+    String id,
+    String taskId,
+    String image,
+    List<String> args,
+    List<String> env,
+    String workingDir,
+    String user,
+    String hostname,
+    String netnsPath,
+    Map<String, String> labels) {
+
+  public ContainerConfig {
+    if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+      throw new IllegalArgumentException("invalid container id: " + id);
+    }
+    if (args == null || args.isEmpty()) {
+      throw new IllegalArgumentException("no command specified for container " + id);
+    }
+    taskId = taskId == null ? "" : taskId;
+    args = List.copyOf(args);
+    env = env == null ? List.of() : List.copyOf(env);
+    workingDir = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;
+    user = user == null ? "" : user;
+    hostname = hostname == null || hostname.isEmpty() ? id.substring(0, Math.min(12, id.length())) : hostname;
+    netnsPath = netnsPath == null ? "" : netnsPath;
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** A container with image defaults for everything but the command. */
+  public static ContainerConfig of(String id, String image, List<String> args) {
+    return new ContainerConfig(id, "", image, args, List.of(ImageStore.DEFAULT_PATH), "/", "", "", "", Map.of());
+  }
+}

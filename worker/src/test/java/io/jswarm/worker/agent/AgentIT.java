@@ -1,0 +1,149 @@
+package io.jswarm.worker.agent;
+
+import static io.jswarm.worker.engine.EngineCleanup.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jswarm.api.ContainerSpec;
+import io.jswarm.api.NodeDescription;
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskSpec;
+import io.jswarm.api.TaskState;
+import io.jswarm.api.TaskStatus;
+import io.jswarm.worker.engine.ContainerState;
+import io.jswarm.worker.engine.EngineCleanup;
+import io.jswarm.worker.engine.LocalEngine;
+import io.jswarm.worker.engine.TestTars;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The agent against a loopback fake Dispatcher, with real containers. */
+@Timeout(120)
+class AgentIT {
+  private Path dataRoot;
+  private LocalEngine engine;
+  private FakeDispatcher dispatcher;
+  private Agent agent;
+  private String imageId;
+  private final String node = "agent-it-" + UUID.randomUUID().toString().substring(0, 6);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    dataRoot = Files.createTempDirectory("jswarm-agent-it");
+    engine = new LocalEngine(dataRoot, node);
+    imageId = engine.images().importImage("busybox", new ByteArrayInputStream(TestTars.busybox())).getId();
+    dispatcher = new FakeDispatcher();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
+    EngineCleanup.removeAll(engine, dataRoot);
+  }
+
+  private Agent newAgent() {
+    Agent a = new Agent(new AgentConfig("node-id-1", node, "127.0.0.1:1", () -> List.of(dispatcher.addr()),
+        NodeDescription.newBuilder().setHostname(node).build()), engine);
+    a.start();
+    return a;
+  }
+
+  private Task task(String id, TaskState desired, String image, String... cmd) {
+    return Task.newBuilder().setId(id).setDesiredState(desired).setImageDigest(image)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.ASSIGNED))
+        .setSpec(TaskSpec.newBuilder().setContainer(ContainerSpec.newBuilder().setImage("busybox")
+            .addAllCommand(List.of(cmd)).setStopGracePeriodMs(100).setStopGracePeriodSet(true)))
+        .build();
+  }
+
+  private TaskState state(String id) {
+    TaskStatus s = dispatcher.statuses.get(id);
+    return s == null ? TaskState.NEW : s.getState();
+  }
+
+  @Test
+  void assignedTaskRunsAndIsRemovedWhenUnassigned() {
+    agent = newAgent();
+    String id = "task" + UUID.randomUUID().toString().substring(0, 8);
+    await("hello", 10_000, () -> dispatcher.hellos.get() == 1);
+    dispatcher.assign(List.of(task(id, TaskState.RUNNING, imageId, "sh", "-c", "sleep 1000")));
+    await("RUNNING reported", 20_000, () -> state(id) == TaskState.RUNNING);
+    assertTrue(dispatcher.statuses.get(id).getContainer().getPid() > 0);
+    List<TaskState> seen = dispatcher.history.stream().map(TaskStatus::getState).toList();
+    assertEquals(List.of(TaskState.ACCEPTED, TaskState.PREPARING, TaskState.STARTING, TaskState.RUNNING),
+        seen.stream().distinct().toList());
+    assertEquals(ContainerState.Status.RUNNING, engine.state(id).status());
+    await("heartbeats", 10_000, () -> dispatcher.heartbeats.get() >= 2);
+
+    dispatcher.assign(List.of());
+    await("container removed", 20_000, () -> engine.list().isEmpty());
+  }
+
+  @Test
+  void shutdownExitAndMissingImageAreReported() {
+    agent = newAgent();
+    String run = "run" + UUID.randomUUID().toString().substring(0, 8);
+    String quick = "quick" + UUID.randomUUID().toString().substring(0, 8);
+    String fails = "fails" + UUID.randomUUID().toString().substring(0, 8);
+    String noimg = "noimg" + UUID.randomUUID().toString().substring(0, 8);
+    Task runTask = task(run, TaskState.RUNNING, imageId, "sleep", "1000");
+    dispatcher.assign(List.of(runTask,
+        task(quick, TaskState.RUNNING, imageId, "true"),
+        task(fails, TaskState.RUNNING, imageId, "sh", "-c", "exit 3"),
+        task(noimg, TaskState.RUNNING, "sha256:" + "0".repeat(64), "true")));
+    await("all reported", 20_000, () -> state(run) == TaskState.RUNNING && state(quick) == TaskState.COMPLETE
+        && state(fails) == TaskState.FAILED && state(noimg) == TaskState.REJECTED);
+    assertEquals("task: non-zero exit (3)", dispatcher.statuses.get(fails).getErr());
+    assertEquals(3, dispatcher.statuses.get(fails).getContainer().getExitCode());
+    assertTrue(dispatcher.statuses.get(noimg).getErr().contains("not found on node " + node),
+        dispatcher.statuses.get(noimg).getErr());
+
+    dispatcher.assign(List.of(runTask.toBuilder().setDesiredState(TaskState.SHUTDOWN)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)).build()));
+    await("SHUTDOWN reported and everything removed", 20_000,
+        () -> state(run) == TaskState.SHUTDOWN && engine.list().isEmpty());
+  }
+
+  @Test
+  void restartedAgentAdoptsRunningContainerAndReportsExitsWhileDown() throws Exception {
+    agent = newAgent();
+    String keep = "keep" + UUID.randomUUID().toString().substring(0, 8);
+    String dies = "dies" + UUID.randomUUID().toString().substring(0, 8);
+    dispatcher.assign(List.of(task(keep, TaskState.RUNNING, imageId, "sleep", "1000"),
+        task(dies, TaskState.RUNNING, imageId, "sleep", "1000")));
+    await("both running", 20_000, () -> state(keep) == TaskState.RUNNING && state(dies) == TaskState.RUNNING);
+    int keepPid = engine.state(keep).pid();
+    agent.close();
+    agent = null;
+
+    new ProcessBuilder("kill", "-9", Integer.toString(engine.state(dies).pid())).start().waitFor();
+    await("dies exited", 10_000, () -> engine.state(dies).status() == ContainerState.Status.STOPPED);
+    dispatcher.statuses.clear();
+    dispatcher.history.clear();
+    // the manager's view: both RUNNING
+    dispatcher.assign(List.of(
+        task(keep, TaskState.RUNNING, imageId, "sleep", "1000").toBuilder()
+            .setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)).build(),
+        task(dies, TaskState.RUNNING, imageId, "sleep", "1000").toBuilder()
+            .setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)).build()));
+    agent = newAgent();
+    await("exit while down reported", 20_000, () -> state(dies) == TaskState.FAILED);
+    assertEquals(137, dispatcher.statuses.get(dies).getContainer().getExitCode());
+    assertEquals(keepPid, engine.state(keep).pid(), "adopted, not restarted");
+    assertTrue(dispatcher.history.stream().noneMatch(s -> s.getState().getNumber() < TaskState.RUNNING.getNumber()),
+        "no duplicate start: " + dispatcher.history);
+    assertEquals(2, engine.list().size());
+  }
+}
