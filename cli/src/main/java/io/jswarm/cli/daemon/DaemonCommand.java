@@ -8,13 +8,12 @@ import picocli.CommandLine.Option;
 @Command(name = "daemon", description = {
     "Run a jswarm node: the local engine (runc + conmon) always, the manager role once the node",
     "initializes or joins a swarm as a manager. Several daemons may run on one machine when each",
-    "has its own --data-root, --host socket, --listen-addr and --node-name."})
+    "has its own --data-root, -H/--host socket (unix:///PATH.sock), --listen-addr and --node-name."})
 public final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--data-root", description = "Root directory of persistent state (default /var/lib/jswarm)")
   Path dataRoot = Path.of("/var/lib/jswarm");
 
-  @Option(names = {"-H", "--host"}, description = "Unix socket the CLI reaches this daemon at (default unix:///run/jswarm/jswarm.sock)")
-  String host = "unix:///run/jswarm/jswarm.sock";
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--listen-addr", description = "HOST:PORT for the cluster API (managers' Control and Dispatcher, every node's Engine); default 0.0.0.0:2377")
   String listenAddr = "0.0.0.0:2377";
@@ -30,6 +29,8 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
+    String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));

@@ -26,7 +26,7 @@ final class WorkerSide implements AutoCloseable {
     this.cfg = cfg;
     this.nodeId = nodeId;
     this.engine = new LocalEngine(cfg.dataRoot(), cfg.nodeName());
-    this.engineService = new EngineService(engine);
+    this.engineService = new EngineService(engine, nodeId, cfg.nodeName());
   }
 
   BindableService engineService() {
