@@ -90,7 +90,14 @@ public final class RaftStore implements AutoCloseable {
    * leader ({@link #addMember}).
    */
   public static RaftStore open(RaftStoreConfig config) throws IOException {
+    return open(config, p -> { });
+  }
+
+  /** As {@link #open(RaftStoreConfig)}, with Ratis settings adjusted (tests use small log segments). */
+  static RaftStore open(RaftStoreConfig config, Consumer<RaftProperties> tweak) throws IOException {
     Files.createDirectories(config.dataDir());
+    RaftProperties properties = RatisProperties.server(config);
+    tweak.accept(properties);
     ObjectStore store = new ObjectStore();
     StoreStateMachine sm = new StoreStateMachine(store);
     RaftGroup group = config.initialMembers().isEmpty()
@@ -100,7 +107,7 @@ public final class RaftStore implements AutoCloseable {
         .setServerId(RaftPeerId.valueOf(config.selfId()))
         .setGroup(group)
         .setStateMachine(sm)
-        .setProperties(RatisProperties.server(config))
+        .setProperties(properties)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
@@ -433,6 +440,10 @@ public final class RaftStore implements AutoCloseable {
 
   static RaftPeer peer(Member m) {
     return RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+  }
+
+  StoreStateMachine stateMachine() {
+    return stateMachine;
   }
 
   @Override
