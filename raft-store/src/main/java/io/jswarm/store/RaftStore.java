@@ -212,7 +212,8 @@ public final class RaftStore implements AutoCloseable {
           + unavailability() + ". It may still be applied later: re-read before retrying");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new UnavailableException(what + " failed: " + unavailability() + " (" + cause + ")", cause);
+      throw new UnavailableException(what + " failed: " + unavailability() + " ("
+          + cause.getClass().getSimpleName() + "). It may still be applied later: re-read before retrying", cause);
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();

@@ -72,6 +72,17 @@ class ThreeMemberStoreTest {
     }
   }
 
+  private void closeAllBut(int keep) throws InterruptedException {
+    RaftStore[] others = new RaftStore[3];
+    for (int i = 0; i < 3; i++) {
+      if (i != keep) {
+        others[i] = stores[i];
+        stores[i] = null;
+      }
+    }
+    closeInParallel(others);
+  }
+
   private int awaitLeader() {
     int[] leader = {-1};
     await("a ready leader", CONVERGE, () -> {
@@ -162,25 +173,34 @@ class ThreeMemberStoreTest {
 
   @Test
   void withoutQuorumWritesFailFastAndSayWhy() throws Exception {
-    start(10_000, Duration.ofSeconds(2));
+    start(10_000, Duration.ofSeconds(1));
     int leader = awaitLeader();
     stores[leader].update(tx -> tx.create(node("n1")));
     int survivor = aFollower(leader);
-    for (int i = 0; i < 3; i++) {
-      if (i != survivor) {
-        stores[i].close();
-        stores[i] = null;
-      }
-    }
+    closeAllBut(survivor);
     long t0 = System.nanoTime();
     UnavailableException e = assertThrows(UnavailableException.class,
         () -> stores[survivor].update(tx -> tx.create(node("n2"))));
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("no quorum: refused in " + tookMs + " ms: " + e.getMessage());
-    assertTrue(tookMs < 3_000, "refused within the 2 s write timeout (+slack), took " + tookMs + " ms");
+    assertTrue(tookMs < 2_000, "refused within the 1 s write timeout (+slack), took " + tookMs + " ms");
     assertTrue(e.getMessage().contains("leader") || e.getMessage().contains("quorum"), e.getMessage());
     assertTrue(stores[survivor].read(v -> v.node("n2")).isEmpty());
     assertTrue(!stores[survivor].isLeader());
+  }
+
+  @Test
+  void aLeaderThatLostBothFollowersRefusesWritesFast() throws Exception {
+    start(10_000, Duration.ofSeconds(1));
+    int leader = awaitLeader();
+    closeAllBut(leader);
+    long t0 = System.nanoTime();
+    UnavailableException e = assertThrows(UnavailableException.class,
+        () -> stores[leader].update(tx -> tx.create(node("n2"))));
+    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("isolated leader: refused in " + tookMs + " ms: " + e.getMessage());
+    assertTrue(tookMs < 2_000, "refused within the 1 s write timeout (+slack), took " + tookMs + " ms");
+    assertTrue(stores[leader].read(v -> v.node("n2")).isEmpty(), "never reported or applied without a quorum");
   }
 
   /** The leader purged its log past what the follower has: it must install a snapshot (pause/reinitialize). */
