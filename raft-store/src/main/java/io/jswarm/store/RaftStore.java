@@ -154,7 +154,8 @@ public final class RaftStore implements AutoCloseable {
 
   /**
    * Builds a batch with {@code fn} (run under the read lock against the current view), proposes
-   * it as one Raft entry and waits until it is applied here.
+   * it as one Raft entry and waits until it is applied here. {@code fn} must not call
+   * {@code update} itself (it holds the read lock that apply needs) and should be quick.
    *
    * @return the log index of the applied batch (the new version of every object it wrote), or
    *     the current applied index when {@code fn} changed nothing
