@@ -17,6 +17,8 @@ final class LeadershipNotifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeadershipNotifier.class);
   private static final long RECONCILE_MS = 250;
 
+  private static final Runnable STOP = () -> { };
+
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private final BooleanSupplier actual;
@@ -49,9 +51,11 @@ final class LeadershipNotifier implements AutoCloseable {
 
   private void run() {
     try {
-      while (!closing || !tasks.isEmpty()) {
+      while (true) {
         Runnable task = tasks.poll(RECONCILE_MS, TimeUnit.MILLISECONDS);
-        if (task != null) {
+        if (task == STOP) {
+          return;
+        } else if (task != null) {
           task.run();
         } else if (!closing) {
           deliver(safeActual());
@@ -91,8 +95,9 @@ final class LeadershipNotifier implements AutoCloseable {
   /** Tells listeners this member is no longer leader (if it was), then stops the thread. */
   @Override
   public void close() {
-    signal(false);
     closing = true;
+    signal(false);
+    tasks.add(STOP);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {

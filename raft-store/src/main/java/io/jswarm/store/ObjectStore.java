@@ -254,18 +254,18 @@ final class ObjectStore extends ObjectView {
 
   private void put(StoreObject old, StoreObject o) {
     if (old != null) {
-      unindex(old);
+      removeFromIndices(old);
     }
     objects.get(o.getObjectCase()).put(StoreObjects.id(o), o);
-    index(o);
+    addToIndices(o);
   }
 
   private void remove(StoreObject old) {
     objects.get(old.getObjectCase()).remove(StoreObjects.id(old));
-    unindex(old);
+    removeFromIndices(old);
   }
 
-  private void index(StoreObject o) {
+  private void addToIndices(StoreObject o) {
     switch (o.getObjectCase()) {
       case TASK -> {
         var t = o.getTask();
@@ -282,7 +282,7 @@ final class ObjectStore extends ObjectView {
     }
   }
 
-  private void unindex(StoreObject o) {
+  private void removeFromIndices(StoreObject o) {
     switch (o.getObjectCase()) {
       case TASK -> {
         var t = o.getTask();

@@ -90,7 +90,14 @@ public final class RaftStore implements AutoCloseable {
    * leader ({@link #addMember}).
    */
   public static RaftStore open(RaftStoreConfig config) throws IOException {
+    return open(config, p -> { });
+  }
+
+  /** As {@link #open(RaftStoreConfig)}, with Ratis settings adjusted (tests use small log segments). */
+  static RaftStore open(RaftStoreConfig config, Consumer<RaftProperties> tweak) throws IOException {
     Files.createDirectories(config.dataDir());
+    RaftProperties properties = RatisProperties.server(config);
+    tweak.accept(properties);
     ObjectStore store = new ObjectStore();
     StoreStateMachine sm = new StoreStateMachine(store);
     RaftGroup group = config.initialMembers().isEmpty()
@@ -100,7 +107,7 @@ public final class RaftStore implements AutoCloseable {
         .setServerId(RaftPeerId.valueOf(config.selfId()))
         .setGroup(group)
         .setStateMachine(sm)
-        .setProperties(RatisProperties.server(config))
+        .setProperties(properties)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
@@ -147,7 +154,8 @@ public final class RaftStore implements AutoCloseable {
 
   /**
    * Builds a batch with {@code fn} (run under the read lock against the current view), proposes
-   * it as one Raft entry and waits until it is applied here.
+   * it as one Raft entry and waits until it is applied here. {@code fn} must not call
+   * {@code update} itself (it holds the read lock that apply needs) and should be quick.
    *
    * @return the log index of the applied batch (the new version of every object it wrote), or
    *     the current applied index when {@code fn} changed nothing
@@ -205,7 +213,8 @@ public final class RaftStore implements AutoCloseable {
           + unavailability() + ". It may still be applied later: re-read before retrying");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new UnavailableException(what + " failed: " + unavailability() + " (" + cause + ")", cause);
+      throw new UnavailableException(what + " failed: " + unavailability() + " ("
+          + cause.getClass().getSimpleName() + "). It may still be applied later: re-read before retrying", cause);
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
@@ -433,6 +442,10 @@ public final class RaftStore implements AutoCloseable {
 
   static RaftPeer peer(Member m) {
     return RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+  }
+
+  StoreStateMachine stateMachine() {
+    return stateMachine;
   }
 
   @Override

@@ -32,6 +32,8 @@ final class RatisProperties {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     // default false keeps the whole log forever (RATIS-NOTES); lagging followers get the snapshot
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // purge at every snapshot, not only once 1024 entries (the default gap) have piled up
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.snapshotInterval()));
     // only closed segments are purged, so the segment size bounds what is kept after a snapshot
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -51,6 +52,7 @@ final class StoreStateMachine extends BaseStateMachine {
   private final ObjectStore store;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Object appliedMonitor = new Object();
+  private final AtomicInteger reinitializations = new AtomicInteger();
   private volatile LeadershipNotifier leadership;
   private volatile Runnable onConfigurationChanged = () -> { };
 
@@ -87,6 +89,7 @@ final class StoreStateMachine extends BaseStateMachine {
   /** Loads the snapshot just installed (the newest on disk) and resumes. */
   @Override
   public void reinitialize() throws IOException {
+    reinitializations.incrementAndGet();
     getLifeCycle().transition(LifeCycle.State.STARTING);
     loadSnapshot(storage.loadLatestSnapshot());
     getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -138,6 +141,11 @@ final class StoreStateMachine extends BaseStateMachine {
         appliedMonitor.notifyAll();
       }
     }
+  }
+
+  /** How many snapshots from a leader were installed here since start. */
+  int reinitializations() {
+    return reinitializations.get();
   }
 
   long appliedIndex() {
