@@ -27,7 +27,8 @@ public final class Manager implements AutoCloseable {
         dispatcher,
         new ReplicatedOrchestrator(store),
         new SchedulerComponent(store),
-        new TaskReaper(store));
+        new TaskReaper(store),
+        new io.jswarm.manager.membership.RoleManager(store));
   }
 
   public void start() {

@@ -13,6 +13,10 @@ import java.util.Optional;
 public interface SwarmNode {
   InitSwarmResponse init(InitSwarmRequest request) throws StatusException;
 
+  io.jswarm.api.JoinSwarmResponse join(io.jswarm.api.JoinSwarmRequest request) throws StatusException;
+
+  void leave(io.jswarm.api.LeaveSwarmRequest request) throws StatusException;
+
   /** Facts only this node knows (ids, data root, containers); cluster facts are added by Control. */
   InfoResponse.Builder localInfo();
 

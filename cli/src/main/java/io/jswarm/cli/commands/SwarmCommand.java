@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "swarm", description = "Manage the swarm.",
-    subcommands = {SwarmCommand.Init.class, SwarmCommand.Inspect.class})
+    subcommands = {SwarmCommand.Init.class, SwarmCommand.Join.class, SwarmCommand.JoinToken.class,
+        SwarmCommand.Leave.class, SwarmCommand.Update.class, SwarmCommand.Inspect.class})
 public final class SwarmCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +48,90 @@ public final class SwarmCommand implements Runnable {
         throw new CliException("Error: This node is not a swarm manager. Use \"jswarm swarm init\" to make it one.");
       }
       out().println(Output.json(info.getCluster()));
+      return 0;
+    }
+  }
+
+  @Command(name = "join", description = "Join a swarm as a worker or a manager (the token says which).")
+  public static final class Join extends ClientCommand {
+    @Option(names = "--token", required = true, description = "Token for entry into the swarm") String token;
+    @Option(names = "--advertise-addr", description = "Advertised address (default: the daemon's)") String advertiseAddr = "";
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "HOST:PORT", description = "Address of a manager") String remote;
+
+    @Override
+    protected int run() {
+      var r = client().control().withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS).joinSwarm(
+          io.jswarm.api.JoinSwarmRequest.newBuilder().setRemoteAddr(remote).setToken(token)
+              .setAdvertiseAddr(advertiseAddr).build());
+      out().println(r.getRole() == io.jswarm.api.NodeSpec.Role.MANAGER
+          ? "This node joined a swarm as a manager." : "This node joined a swarm as a worker.");
+      return 0;
+    }
+  }
+
+  @Command(name = "join-token", description = "Show (or rotate) the token a worker or manager joins with.")
+  public static final class JoinToken extends ClientCommand {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "worker|manager") String role;
+    @Option(names = {"-q", "--quiet"}, description = "Only display the token") boolean quiet;
+    @Option(names = "--rotate", description = "Rotate the token (the old one can no longer join new nodes)") boolean rotate;
+
+    @Override
+    protected int run() {
+      io.jswarm.api.NodeSpec.Role r = switch (role) {
+        case "worker" -> io.jswarm.api.NodeSpec.Role.WORKER;
+        case "manager" -> io.jswarm.api.NodeSpec.Role.MANAGER;
+        default -> throw new CliException("Error: unknown role " + role + ": use worker or manager", 125);
+      };
+      String token = client().control().getJoinToken(io.jswarm.api.GetJoinTokenRequest.newBuilder()
+          .setRole(r).setRotate(rotate).build()).getToken();
+      if (quiet) {
+        out().println(token);
+        return 0;
+      }
+      if (rotate) out().println("Successfully rotated " + role + " join token.\n");
+      var info = client().control().info(InfoRequest.getDefaultInstance());
+      out().println("To add a " + role + " to this swarm, run the following command:\n");
+      out().println("    jswarm swarm join --token " + token + " " + info.getListenAddr() + "\n");
+      return 0;
+    }
+  }
+
+  @Command(name = "leave", description = "Leave the swarm; this node's tasks stop.")
+  public static final class Leave extends ClientCommand {
+    @Option(names = {"-f", "--force"}, description = "Force this node to leave the swarm, ignoring warnings") boolean force;
+
+    @Override
+    protected int run() {
+      client().control().leaveSwarm(io.jswarm.api.LeaveSwarmRequest.newBuilder().setForce(force).build());
+      out().println("Node left the swarm.");
+      return 0;
+    }
+  }
+
+  @Command(name = "update", description = "Update the swarm's settings (applied without restarts).")
+  public static final class Update extends ClientCommand {
+    @Option(names = "--heartbeat-period", description = "Period of node heartbeats (e.g. 1s)") String heartbeat;
+    @Option(names = "--node-down-grace", description = "Missed-heartbeat time after which a node is down (e.g. 3s)") String grace;
+    @Option(names = "--election-timeout", description = "Raft election timeout upper bound (e.g. 2s); taken by each manager at its next start") String election;
+    @Option(names = "--task-history-limit", description = "Task history retention limit per slot") Long historyLimit;
+    @Option(names = "--snapshot-interval", description = "Raft log entries between snapshots") Long snapshotInterval;
+
+    @Override
+    protected int run() {
+      var cluster = client().control().info(InfoRequest.getDefaultInstance()).getCluster();
+      var spec = cluster.getSpec().toBuilder();
+      if (heartbeat != null) {
+        long hb = io.jswarm.cli.Durations.parseMillis(heartbeat);
+        spec.setHeartbeatPeriodMs(hb);
+        if (grace == null && spec.getNodeDownGraceMs() < 3 * hb) spec.setNodeDownGraceMs(3 * hb);
+      }
+      if (grace != null) spec.setNodeDownGraceMs(io.jswarm.cli.Durations.parseMillis(grace));
+      if (election != null) spec.setElectionTimeoutMs(io.jswarm.cli.Durations.parseMillis(election));
+      if (historyLimit != null) spec.setTaskHistoryLimit(historyLimit);
+      if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
+      client().control().updateCluster(io.jswarm.api.UpdateClusterRequest.newBuilder()
+          .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
+      out().println("Swarm updated.");
       return 0;
     }
   }

@@ -12,7 +12,10 @@ import io.jswarm.worker.agent.AgentConfig;
 import io.jswarm.worker.engine.ContainerState;
 import io.jswarm.worker.engine.Image;
 import io.jswarm.worker.engine.LocalEngine;
+import io.jswarm.api.NodeUpdate;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** The worker role of the daemon: the local engine, its gRPC service, and the agent once in a swarm. */
 final class WorkerSide implements AutoCloseable {
@@ -49,12 +52,26 @@ final class WorkerSide implements AutoCloseable {
         .build();
   }
 
-  synchronized void startAgent(List<String> managerAddrs) {
+  synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate) {
     if (agent != null) return;
-    List<String> addrs = List.copyOf(managerAddrs);
-    Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), () -> addrs, description()), engine);
+    Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
+        onNodeUpdate), engine);
     a.start();
     agent = a;
+  }
+
+  /** Leaving the swarm: the node's tasks end with it (their containers are stopped and removed). */
+  synchronized void stopAgentAndRemoveContainers() {
+    if (agent != null) agent.close();
+    agent = null;
+    for (var c : engine.list()) {
+      try {
+        engine.stop(c.id(), 0, "");
+      } catch (RuntimeException e) {
+        // already stopped
+      }
+      engine.remove(c.id());
+    }
   }
 
   boolean agentRunning() {

@@ -99,6 +99,107 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     });
   }
 
+  @Override
+  public void joinSwarm(io.jswarm.api.JoinSwarmRequest req, StreamObserver<io.jswarm.api.JoinSwarmResponse> out) {
+    Errors.unary(out, () -> node.join(req));
+  }
+
+  @Override
+  public void leaveSwarm(io.jswarm.api.LeaveSwarmRequest req, StreamObserver<io.jswarm.api.LeaveSwarmResponse> out) {
+    Errors.unary(out, () -> {
+      node.leave(req);
+      return io.jswarm.api.LeaveSwarmResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void getJoinToken(io.jswarm.api.GetJoinTokenRequest req, StreamObserver<io.jswarm.api.GetJoinTokenResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      boolean manager = req.getRole() == NodeSpec.Role.MANAGER;
+      if (req.getRotate()) {
+        s.update(tx -> {
+          var c = tx.cluster().orElseThrow();
+          String fresh = io.jswarm.manager.membership.JoinTokens.newToken(c.getCaDigest());
+          tx.update(manager ? c.toBuilder().setManagerJoinToken(fresh).build() : c.toBuilder().setWorkerJoinToken(fresh).build());
+        });
+      }
+      var c = s.read(v -> v.cluster()).orElseThrow(() -> Status.UNAVAILABLE.withDescription("swarm not initialized").asException());
+      return io.jswarm.api.GetJoinTokenResponse.newBuilder()
+          .setToken(manager ? c.getManagerJoinToken() : c.getWorkerJoinToken()).build();
+    });
+  }
+
+  @Override
+  public void updateCluster(io.jswarm.api.UpdateClusterRequest req, StreamObserver<io.jswarm.api.Cluster> out) {
+    Errors.unary(out, () -> {
+      ClusterSpecs.validate(req.getSpec());
+      RaftStore s = store();
+      s.update(tx -> {
+        var c = tx.cluster().orElseThrow();
+        if (c.getMeta().getVersion() != req.getVersion()) {
+          throw Status.ABORTED.withDescription("update out of sequence: the swarm settings changed meanwhile; run the command again").asRuntimeException();
+        }
+        tx.update(c.toBuilder().setSpec(req.getSpec()).build());
+      });
+      return s.read(v -> v.cluster()).orElseThrow();
+    });
+  }
+
+  @Override
+  public void updateNode(io.jswarm.api.UpdateNodeRequest req, StreamObserver<Node> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Node n = Refs.resolve("node", req.getNodeRef(), s.read(StoreView::nodes), Node::getId, x -> x.getSpec().getName());
+      if (n.getMeta().getVersion() != req.getVersion()) {
+        throw Status.ABORTED.withDescription("update out of sequence: node " + n.getSpec().getName() + " changed meanwhile; run the command again").asException();
+      }
+      NodeSpec spec = req.getSpec();
+      if (!spec.getName().equals(n.getSpec().getName())) {
+        throw Status.INVALID_ARGUMENT.withDescription("a node's name cannot be changed").asException();
+      }
+      if (spec.getDesiredRole() == NodeSpec.Role.WORKER && n.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER) {
+        long managers = s.read(v -> v.nodes().stream().filter(x -> x.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER).count());
+        if (managers <= 1) {
+          throw Status.FAILED_PRECONDITION.withDescription("node " + n.getSpec().getName()
+              + " is the last manager of the swarm and cannot be demoted; promote another node first").asException();
+        }
+      }
+      for (String k : spec.getLabelsMap().keySet()) {
+        if (k.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("label keys must not be empty").asException();
+      }
+      s.update(tx -> tx.update(n.toBuilder().setSpec(spec).build()));
+      return s.read(v -> v.node(n.getId())).orElseThrow();
+    });
+  }
+
+  @Override
+  public void removeNode(io.jswarm.api.RemoveNodeRequest req, StreamObserver<io.jswarm.api.RemoveNodeResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Node n = Refs.resolve("node", req.getRef(), s.read(StoreView::nodes), Node::getId, x -> x.getSpec().getName());
+      boolean down = n.getStatus().getState() == io.jswarm.api.NodeStatus.State.DOWN;
+      if (!down && !req.getForce()) {
+        throw Status.FAILED_PRECONDITION.withDescription("node " + n.getSpec().getName()
+            + " is not down and can't be removed; stop it first, or use --force").asException();
+      }
+      if (n.getRole() == NodeSpec.Role.MANAGER) {
+        io.jswarm.manager.membership.MembershipService.removeManager(s, n.getId());
+      }
+      s.update(tx -> tx.node(n.getId()).ifPresent(tx::delete));
+      return io.jswarm.api.RemoveNodeResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void storeDigest(io.jswarm.api.StoreDigestRequest req, StreamObserver<io.jswarm.api.StoreDigestResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      return io.jswarm.api.StoreDigestResponse.newBuilder().setDigest(s.digest())
+          .setAppliedIndex(s.appliedIndex()).setRaftId(s.selfId()).setLeader(s.isLeader()).build();
+    });
+  }
+
   /** Leadership is Raft's fact, not a stored one: fill it in at read time. */
   private List<Node> withLeader(List<Node> nodes) throws StatusException {
     String leader = store().leaderId().orElse("");

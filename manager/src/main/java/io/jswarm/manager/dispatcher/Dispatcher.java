@@ -10,6 +10,8 @@ import io.jswarm.api.DispatcherMessage;
 import io.jswarm.api.HeartbeatAck;
 import io.jswarm.api.Hello;
 import io.jswarm.api.Node;
+import io.jswarm.api.NodeUpdate;
+import io.jswarm.manager.membership.Managers;
 import io.jswarm.api.NodeStatus;
 import io.jswarm.api.Task;
 import io.jswarm.api.TaskStatusUpdate;
@@ -161,6 +163,15 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     s.send(DispatcherMessage.newBuilder()
         .setHeartbeatAck(HeartbeatAck.newBuilder().setPeriodMs(heartbeatMs())).build());
     s.send(assignmentsFor(id));
+    s.sendIfChanged(nodeUpdateFor(id));
+  }
+
+  private DispatcherMessage nodeUpdateFor(String nodeId) {
+    return store.read(v -> {
+      NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(Managers.addrs(v));
+      v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
+      return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
+    });
   }
 
   private void ended(Session s) {
@@ -181,13 +192,22 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       while (running) {
         List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
         Set<String> nodes = new HashSet<>();
+        boolean nodeChanged = false;
         for (StoreEvent e : events) {
+          if (e.object().hasNode()) nodeChanged = true;
           if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
           if (e.newObject() != null && e.newObject().hasTask()) nodes.add(e.newObject().getTask().getNodeId());
         }
         for (String n : nodes) {
           Session s = sessions.get(n);
           if (s != null) s.sendIfChanged(assignmentsFor(n));
+        }
+        if (nodeChanged) {
+          // Status and heartbeat-driven fields are cleared from the update, so only changes that
+          // matter to the node (role, spec, manager set) travel.
+          for (Session s : sessions.values()) {
+            if (s.nodeId != null) s.sendIfChanged(nodeUpdateFor(s.nodeId));
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ final class Session {
   private final ServerCallStreamObserver<DispatcherMessage> out;
   volatile String nodeId;
   private DispatcherMessage lastAssignments;
+  private DispatcherMessage lastNodeUpdate;
   private boolean closed;
 
   Session(ServerCallStreamObserver<DispatcherMessage> out) {
@@ -18,12 +19,13 @@ final class Session {
   synchronized void send(DispatcherMessage m) {
     if (closed || out.isCancelled()) return;
     if (m.hasAssignments()) lastAssignments = m;
+    if (m.hasNodeUpdate()) lastNodeUpdate = m;
     out.onNext(m);
   }
 
-  /** Assignments are a full set; an unchanged set need not travel again. */
+  /** Assignments and node updates are full states; an unchanged one need not travel again. */
   synchronized void sendIfChanged(DispatcherMessage m) {
-    if (m.equals(lastAssignments)) return;
+    if (m.equals(m.hasNodeUpdate() ? lastNodeUpdate : lastAssignments)) return;
     send(m);
   }
 

@@ -191,6 +191,7 @@ public final class Agent implements AutoCloseable {
         heard.set(true);
         switch (m.getMsgCase()) {
           case ASSIGNMENTS -> onAssignments(m.getAssignments());
+          case NODE_UPDATE -> cfg.onNodeUpdate().accept(m.getNodeUpdate());
           case HEARTBEAT_ACK -> {
             if (m.getHeartbeatAck().getPeriodMs() > 0) {
               heartbeatMs = m.getHeartbeatAck().getPeriodMs();
@@ -363,6 +364,11 @@ public final class Agent implements AutoCloseable {
     if (existing.isEmpty()) {
       String ref = TaskContainers.imageRef(t);
       Optional<Image> image = engine.images().resolve(ref);
+      if (image.isEmpty()) {
+        // Until images come from the cluster registry each node imports its own copy, whose id
+        // differs from the manager's pin: fall back to the name the user gave.
+        image = engine.images().resolve(TaskContainers.imageName(t));
+      }
       if (image.isEmpty()) {
         report(id, Reconciler.status(TaskState.REJECTED, "rejected",
             "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));

@@ -10,10 +10,20 @@ import java.util.function.Supplier;
  * @param engineAddr host:port where this node's Engine gRPC service answers (sent in Hello)
  * @param managerAddrs host:port of the managers' Dispatcher services; asked again on every
  *     reconnect, so it may follow membership changes
+ * @param onNodeUpdate called (on the session's thread: hand work off) with the node's own record
+ *     and the manager set whenever the dispatcher sends them
  */
 public record AgentConfig(
     String nodeId,
     String nodeName,
     String engineAddr,
     Supplier<List<String>> managerAddrs,
-    NodeDescription description) {}
+    NodeDescription description,
+    java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate) {
+
+  /** For a node that does not follow role changes (tests, plain workers). */
+  public AgentConfig(String nodeId, String nodeName, String engineAddr, Supplier<List<String>> managerAddrs,
+      NodeDescription description) {
+    this(nodeId, nodeName, engineAddr, managerAddrs, description, u -> { });
+  }
+}

@@ -21,6 +21,13 @@ final class TaskContainers {
     return t.getImageDigest().isEmpty() ? t.getSpec().getContainer().getImage() : t.getImageDigest();
   }
 
+  /** The image as the user named it, without the pinned digest. */
+  static String imageName(Task t) {
+    String image = t.getSpec().getContainer().getImage();
+    int at = image.indexOf('@');
+    return at < 0 ? image : image.substring(0, at);
+  }
+
   /**
    * @throws IllegalArgumentException when neither the spec nor the image gives a command
    */

@@ -1,0 +1,41 @@
+package io.jswarm.cli.daemon;
+
+import io.jswarm.api.Cluster;
+import io.jswarm.api.ClusterSpec;
+import io.jswarm.api.ManagerStatus;
+import io.jswarm.api.Node;
+import io.jswarm.api.NodeDescription;
+import io.jswarm.api.NodeSpec;
+import io.jswarm.api.NodeStatus;
+import io.jswarm.manager.dispatcher.Dispatcher;
+import io.jswarm.manager.membership.JoinTokens;
+import io.jswarm.manager.orchestrator.TaskReaper;
+import io.jswarm.store.RaftStoreConfig;
+
+/** The objects a new swarm starts with: its Cluster (settings, tokens) and the first manager. */
+final class ClusterBootstrap {
+  private ClusterBootstrap() {}
+
+  static Cluster cluster(String clusterId, long nowMs) {
+    String ca = JoinTokens.newCaDigest();
+    return Cluster.newBuilder().setId(clusterId).setCreatedAtMs(nowMs).setCaDigest(ca)
+        .setWorkerJoinToken(JoinTokens.newToken(ca)).setManagerJoinToken(JoinTokens.newToken(ca))
+        .setSpec(ClusterSpec.newBuilder()
+            .setHeartbeatPeriodMs(Dispatcher.DEFAULT_HEARTBEAT_MS)
+            .setNodeDownGraceMs(Dispatcher.DEFAULT_GRACE_MS)
+            .setTaskHistoryLimit(TaskReaper.DEFAULT_HISTORY_LIMIT)
+            .setSnapshotInterval(RaftStoreConfig.DEFAULT_SNAPSHOT_INTERVAL)
+            .setElectionTimeoutMs(RaftStoreConfig.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis()))
+        .build();
+  }
+
+  static Node firstManager(String nodeId, DaemonConfig cfg, NodeDescription description) {
+    return Node.newBuilder().setId(nodeId).setRole(NodeSpec.Role.MANAGER)
+        .setSpec(NodeSpec.newBuilder().setName(cfg.nodeName()).setDesiredRole(NodeSpec.Role.MANAGER))
+        .setDescription(description)
+        .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.UNKNOWN).setAddr(cfg.advertiseAddr()))
+        .setManagerStatus(ManagerStatus.newBuilder().setRaftId(nodeId).setAddr(cfg.advertiseAddr())
+            .setRaftAddr(cfg.raftAddr()).setReachability(ManagerStatus.Reachability.REACHABLE))
+        .build();
+  }
+}
