@@ -150,8 +150,9 @@ final class UploadHandler {
    */
   private void receive(HttpServerRequest req, UploadSession s, long expected,
       Function<UploadSession, Future<Reply>> then) {
+    long token;
     try {
-      s.beginChunk();
+      token = s.beginChunk();
     } catch (RuntimeException e) {
       Exchange.afterBody(req, () -> Exchange.fail(req, e));
       return;
@@ -170,20 +171,22 @@ final class UploadHandler {
         error[0] = e;
       }
     });
-    req.exceptionHandler(t -> s.abortChunk());
+    // a connection lost mid-body surfaces as a response close (Vert.x 5), sometimes as a request exception
+    req.exceptionHandler(t -> s.abortChunk(token));
+    req.response().closeHandler(v -> s.abortChunk(token));
     req.endHandler(v -> {
       if (error[0] == null && expected >= 0 && s.chunkLength() != expected) {
         error[0] = new RegistryException(ErrorCode.SIZE_INVALID,
             "body of " + s.chunkLength() + " bytes, declared " + expected);
       }
       if (error[0] != null) {
-        s.abortChunk();
+        s.abortChunk(token);
         Exchange.fail(req, error[0]);
         return;
       }
       then.apply(s).onComplete(ar -> {
         if (ar.failed()) {
-          s.abortChunk();
+          s.abortChunk(token);
           Exchange.fail(req, ar.cause());
         } else {
           Exchange.send(req, ar.result());

@@ -30,6 +30,7 @@ public final class UploadSession {
   private boolean closed;
   private MessageDigest checkpointDigest;
   private long checkpointOffset;
+  private long chunk;
 
   UploadSession(String uuid, RepoName repo, Path dir, FileChannel channel, MessageDigest digest, long offset) {
     this.uuid = uuid;
@@ -68,8 +69,11 @@ public final class UploadSession {
     return busy;
   }
 
-  /** Starts a chunk at the current offset; refuses when another request is working on this upload. */
-  public synchronized void beginChunk() {
+  /**
+   * Starts a chunk at the current offset; refuses when another request is working on this upload.
+   * Returns the chunk's token for {@link #abortChunk(long)}.
+   */
+  public synchronized long beginChunk() {
     if (busy || closed) {
       throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 416,
           "another request is writing to upload " + uuid, null);
@@ -82,6 +86,7 @@ public final class UploadSession {
       throw new IllegalStateException("SHA-256 state must be cloneable", e);
     }
     lastUsedNanos = System.nanoTime();
+    return ++chunk;
   }
 
   /** Appends bytes of the current chunk (on the event loop: a page-cache write, no fsync). */
@@ -107,9 +112,9 @@ public final class UploadSession {
     lastUsedNanos = System.nanoTime();
   }
 
-  /** Undoes the current chunk; safe to call more than once. */
-  public synchronized void abortChunk() {
-    if (!busy || closed) {
+  /** Undoes chunk {@code token} if it is still in progress; safe to call more than once. */
+  public synchronized void abortChunk(long token) {
+    if (!busy || closed || token != chunk) {
       return;
     }
     try {
