@@ -350,4 +350,35 @@ class RegistryApiTest {
     assertEquals(416, beyond.statusCode());
     assertEquals("bytes */1000", beyond.headers().firstValue("Content-Range").orElse(null));
   }
+
+  @Test
+  void bodyLongerThanContentLengthIsCutAtContentLengthAndFailsItsDigest() throws Exception {
+    byte[] blob = random(20, 11);
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("POST /v2/longer/blobs/uploads/?digest=" + Digest.of(blob) + " HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Length: 10\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(blob);
+      out.flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertEquals("HTTP/1.1 400 Bad Request", status);
+    }
+    assertEquals(404, c.head("/v2/longer/blobs/" + Digest.of(blob)).statusCode());
+    assertEquals(404, c.head("/v2/longer/blobs/" + Digest.of(Arrays.copyOf(blob, 10))).statusCode());
+  }
+
+  @Test
+  void tooManyUploadsIs429() {
+    RegistryConfig cfg = RegistryConfig.of(root.resolve("limited")).withAddress("127.0.0.1", 0).withLimits(2, 1 << 20, 10);
+    try (RegistryServer limited = RegistryServer.start(cfg)) {
+      RegistryClient lc = new RegistryClient(limited.port());
+      assertEquals(202, lc.post("/v2/l/blobs/uploads/", new byte[0]).statusCode());
+      assertEquals(202, lc.post("/v2/l/blobs/uploads/", new byte[0]).statusCode());
+      HttpResponse<byte[]> third = lc.post("/v2/l/blobs/uploads/", new byte[0]);
+      assertEquals(429, third.statusCode());
+      assertEquals("TOO_MANY_REQUESTS", errorCode(third));
+    }
+  }
 }

@@ -74,7 +74,10 @@ public final class UploadSession {
    * Returns the chunk's token for {@link #abortChunk(long)}.
    */
   public synchronized long beginChunk() {
-    if (busy || closed) {
+    if (closed) {
+      throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + uuid + " was finished, cancelled or purged");
+    }
+    if (busy) {
       throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, 416,
           "another request is writing to upload " + uuid, null);
     }
