@@ -97,7 +97,7 @@ public final class RegistryServer implements AutoCloseable {
 
   /** Like {@link #gc(Path)} but keeps blobs younger than {@code grace}, so it may run while serving. */
   public static BlobGc.Result gc(Path root, Duration grace) {
-    return BlobGc.collect(new BlobStore(root), new DiskMetadata(root), grace);
+    return BlobGc.collect(root, new BlobStore(root), new DiskMetadata(root), grace);
   }
 
   private static <T> T await(Future<T> f) {

@@ -25,7 +25,7 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content) {
     try {
       Path dir = target.getParent();
-      Files.createDirectories(dir);
+      ensureDir(dir);
       Path tmp = dir.resolve(TMP_PREFIX + UUID.randomUUID());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
@@ -42,13 +42,54 @@ public final class AtomicFiles {
 
   /** Renames an already fsynced file to its final name and makes the rename durable. */
   public static void moveIntoPlace(Path fsyncedTmp, Path target) throws IOException {
-    Files.createDirectories(target.getParent());
+    ensureDir(target.getParent());
     try {
       Files.move(fsyncedTmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the registry root must be on one file system", e);
     }
     fsyncDir(target.getParent());
+  }
+
+  /** Creates a directory and its missing parents, fsyncing each parent so the new entries survive a power loss. */
+  public static void ensureDir(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null) {
+      ensureDir(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return; // created concurrently
+    }
+    if (parent != null) {
+      fsyncDir(parent);
+    }
+  }
+
+  /** Deletes leftover temporaries (from a crash between write and rename) older than {@code cutoff}. */
+  public static int purgeTemporaries(Path dir, java.nio.file.attribute.FileTime cutoff) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int[] n = {0};
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).forEach(p -> {
+        try {
+          if (Files.getLastModifiedTime(p).compareTo(cutoff) < 0 && Files.deleteIfExists(p)) {
+            n[0]++;
+          }
+        } catch (IOException e) {
+          // gone already
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n[0];
   }
 
   public static void fsyncDir(Path dir) throws IOException {

@@ -24,6 +24,14 @@ public final class BlobGc {
   /** Result of one collection. */
   public record Result(int kept, int deleted, long bytesFreed) {}
 
+  /** Also deletes temporaries older than an hour under {@code root} (left by a crash between write and rename). */
+  public static Result collect(java.nio.file.Path root, BlobStore blobs, RegistryMetadata meta, Duration grace) {
+    FileTime tmpCutoff = FileTime.fromMillis(System.currentTimeMillis() - Math.max(grace.toMillis(), 3_600_000L));
+    AtomicFiles.purgeTemporaries(root.resolve("blobs"), tmpCutoff);
+    AtomicFiles.purgeTemporaries(root.resolve("repositories"), tmpCutoff);
+    return collect(blobs, meta, grace);
+  }
+
   public static Result collect(BlobStore blobs, RegistryMetadata meta, Duration grace) {
     Set<Digest> marked = new HashSet<>();
     for (RepoName repo : meta.repositories()) {
