@@ -52,7 +52,11 @@ public final class RegistryServer implements AutoCloseable {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      UploadStore uploads = new UploadStore(cfg.root(), cfg.maxUploads());
+      UploadStore uploads = new UploadStore(cfg.root(), cfg.maxUploads(),
+          task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+          }, false));
       RegistryContext ctx = new RegistryContext(vertx, new BlobStore(cfg.root()), uploads, metadata,
           cfg.maxManifestBytes(), cfg.maxPageSize());
       BasicAuth auth = cfg.htpasswd() == null ? null : BasicAuth.load(cfg.htpasswd());

@@ -31,8 +31,19 @@ public final class UploadSession {
   private MessageDigest checkpointDigest;
   private long checkpointOffset;
   private long chunk;
+  /** Runs background flushes; null to flush only at the end. */
+  private final java.util.concurrent.Executor flusher;
+  private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+  private long unflushed;
+  /**
+   * Written bytes after which a background {@code force} starts, so that the disk writes back while
+   * the upload still streams in and the final fsync only has the tail left to flush.
+   */
+  static final long FLUSH_EVERY = 32L << 20;
 
-  UploadSession(String uuid, RepoName repo, Path dir, FileChannel channel, MessageDigest digest, long offset) {
+  UploadSession(String uuid, RepoName repo, Path dir, FileChannel channel, MessageDigest digest, long offset,
+      java.util.concurrent.Executor flusher) {
+    this.flusher = flusher;
     this.uuid = uuid;
     this.repo = repo;
     this.dir = dir;
@@ -97,10 +108,24 @@ public final class UploadSession {
     digest.update(bytes.duplicate());
     try {
       while (bytes.hasRemaining()) {
-        offset += channel.write(bytes, offset);
+        int n = channel.write(bytes, offset);
+        offset += n;
+        unflushed += n;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    if (flusher != null && unflushed >= FLUSH_EVERY && flushing.compareAndSet(false, true)) {
+      unflushed = 0;
+      flusher.execute(() -> {
+        try {
+          channel.force(false);
+        } catch (IOException e) {
+          // closed meanwhile (finished or cancelled): nothing left to flush
+        } finally {
+          flushing.set(false);
+        }
+      });
     }
   }
 

@@ -35,10 +35,13 @@ public final class UploadStore {
   private final Path uploads;
   private final int maxSessions;
   private final Map<String, UploadSession> sessions = new ConcurrentHashMap<>();
+  private final java.util.concurrent.Executor flusher;
 
-  public UploadStore(Path root, int maxSessions) {
+  /** @param flusher runs background fsyncs of large uploads (a blocking pool), or null for none */
+  public UploadStore(Path root, int maxSessions, java.util.concurrent.Executor flusher) {
     this.uploads = root.resolve("uploads");
     this.maxSessions = maxSessions;
+    this.flusher = flusher;
   }
 
   public UploadSession create(RepoName repo) {
@@ -53,7 +56,7 @@ public final class UploadStore {
       UploadSession s = new UploadSession(uuid, repo, dir,
           java.nio.channels.FileChannel.open(dir.resolve(DATA), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ),
-          Digest.sha256(), 0);
+          Digest.sha256(), 0, flusher);
       sessions.put(uuid, s);
       return s;
     } catch (IOException e) {
@@ -90,7 +93,7 @@ public final class UploadStore {
       }
       return new UploadSession(uuid, new RepoName(new String(repo, StandardCharsets.UTF_8)), dir,
           java.nio.channels.FileChannel.open(dir.resolve(DATA), StandardOpenOption.WRITE, StandardOpenOption.READ),
-          md, size);
+          md, size, flusher);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
