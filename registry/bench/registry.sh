@@ -94,8 +94,9 @@ push_pull() { # NAME PID HOSTPORT RUN WORKLOAD LAYOUT
   rm -rf "$SHM/pull"
 }
 
-# warm-up (JIT, page cache) on both, not counted
-make_layout "$SHM/warm" warm "$SHM/content/small/f1" "$SHM/content/small/f2"
+# warm-up (JIT, page cache) on both, not counted: one 64 MiB layer and 20 small ones
+head -c $((64 << 20)) "$SHM/content/big" >"$SHM/content/warm"
+make_layout "$SHM/warm" warm "$SHM/content/warm" "$SHM"/content/small/f1?
 for hp in "127.0.0.1:$J_PORT" "127.0.0.1:$D_PORT"; do
   skopeo copy -q --dest-tls-verify=false "oci:$SHM/warm:t" "docker://$hp/bench/warm:t" >/dev/null
   skopeo copy -q --src-tls-verify=false "docker://$hp/bench/warm:t" "dir:$SHM/pull" >/dev/null; rm -rf "$SHM/pull"
