@@ -89,8 +89,8 @@ docker_container_count() {  # containers (any state) of one swarm service, -1 if
   "$PY" "$UTIL" docker-count "$DSOCK" "/v1.41/containers/json?all=1&filters=$f"
 }
 
-# Removes a Docker service and its containers (forced: `docker rm -f`, so that a 10 s stop
-# grace does not pace the benchmark between runs), then waits until none is left.
+# Removes a Docker service and its containers, forced (`docker rm -f`): for leftovers and
+# after a failed run; the timed removal is in measure_docker.
 docker_remove() {
   local name="$1" i ids n
   timeout 60 "$DOCKER" -H "unix://$DSOCK" service rm "$name" >/dev/null 2>&1 || true
@@ -107,8 +107,8 @@ docker_remove() {
 
 jswarm_runc_list() { runc --root "$TMP/jswarm-data/runc" list -q 2>/dev/null || true; }
 
-# Removes a jswarm service and waits until runc lists no container on its data root (the stop
-# grace is paid here, as jswarm applies it).
+# Removes a jswarm service and waits until runc lists no container on its data root: after a
+# failed run; the timed removal is in measure_jswarm.
 jswarm_remove() {
   local name="$1" i
   timeout 60 "$JSWARM_HOME/bin/jswarm" -H "unix://$JSOCK" service rm "$name" >/dev/null 2>&1 || true
@@ -290,7 +290,7 @@ measure_docker() {  # N MODE RUN
   [[ "$mode" == 0 ]] && args+=(--stop-grace-period 0s)
   args+=(bench-busybox:latest sleep 3600)
   if out=$("$PY" "$UTIL" docker-wait "$DSOCK" "$name" "$n" "$TIMEOUT" -- "$DOCKER" -H "unix://$DSOCK" "${args[@]}"); then
-    printf 'docker\t%s\t%s\t%s\n' "$mode" "$n" "${out%% *}" >>"$RESULTS"
+    printf 'create\tdocker\t%s\t%s\t%s\n' "$mode" "$n" "${out%% *}" >>"$RESULTS"
     log "docker  grace=$mode N=$n run $3: ${out%% *} s (CLI returned after ${out##* } s)"
     if (( n == NMAX )); then
       if [[ -n "$DOCKERD_PID" ]]; then printf 'docker_full\t%s\n' "$(rss_of "$DOCKERD_PID")" >>"$TMP/rss.tsv"; fi
@@ -298,8 +298,16 @@ measure_docker() {  # N MODE RUN
     fi
   else
     FAILED=$((FAILED + 1)); log "docker  grace=$mode N=$n run $3: FAILED"
+    docker_remove "$name" || true
+    return 0
   fi
-  docker_remove "$name" || true
+  if t=$("$PY" "$UTIL" rm-wait docker "$DSOCK" "$name" "$TIMEOUT" -- "$DOCKER" -H "unix://$DSOCK" service rm "$name"); then
+    printf 'rm\tdocker\t%s\t%s\t%s\n' "$mode" "$n" "$t" >>"$RESULTS"
+    log "docker  grace=$mode N=$n run $3: service rm → containers gone $t s"
+  else
+    FAILED=$((FAILED + 1)); log "docker  grace=$mode N=$n run $3: service rm FAILED"
+    docker_remove "$name" || true
+  fi
 }
 
 measure_jswarm() {  # N MODE RUN
@@ -312,7 +320,7 @@ measure_jswarm() {  # N MODE RUN
     if [[ "$rd" != "$n $n" ]]; then
       log "WARNING: jswarm create of $name returned but service ls says running/desired = ${rd/ //}"
     fi
-    printf 'jswarm\t%s\t%s\t%s\n' "$mode" "$n" "$t" >>"$RESULTS"
+    printf 'create\tjswarm\t%s\t%s\t%s\n' "$mode" "$n" "$t" >>"$RESULTS"
     log "jswarm  grace=$mode N=$n run $3: $t s (running/desired after: ${rd/ //})"
     if (( n == NMAX )); then
       printf 'jswarm_full\t%s\n' "$(rss_of "$JSWARM_PID")" >>"$TMP/rss.tsv"
@@ -320,8 +328,25 @@ measure_jswarm() {  # N MODE RUN
     fi
   else
     FAILED=$((FAILED + 1)); log "jswarm  grace=$mode N=$n run $3: FAILED"
+    jswarm_remove "$name" || true
+    return 0
   fi
-  jswarm_remove "$name" || true
+  local have
+  have=$(jswarm_runc_list | wc -l)
+  if (( have != n )); then
+    # The removal is timed by watching runc's list on <data-root>/runc: if it does not show the
+    # service's containers, that figure would be meaningless.
+    log "WARNING: runc --root $TMP/jswarm-data/runc lists $have containers, not $n: service rm not timed"
+    jswarm_remove "$name" || true
+    return 0
+  fi
+  if t=$("$PY" "$UTIL" rm-wait runc "$TMP/jswarm-data/runc" "$name" "$TIMEOUT" -- "$JSWARM_HOME/bin/jswarm" -H "unix://$JSOCK" service rm "$name"); then
+    printf 'rm\tjswarm\t%s\t%s\t%s\n' "$mode" "$n" "$t" >>"$RESULTS"
+    log "jswarm  grace=$mode N=$n run $3: service rm → containers gone $t s"
+  else
+    FAILED=$((FAILED + 1)); log "jswarm  grace=$mode N=$n run $3: service rm FAILED"
+    jswarm_remove "$name" || true
+  fi
 }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -346,26 +371,31 @@ echo "== service create --replicas N → N tasks running: jswarm vs Docker Swarm
 echo "machine: $(nproc) cores, $(uname -r), load average at start $LOAD_START, at end $LOAD_END"
 has docker && echo "docker: dockerd $DOCKER_VERSION$( ((OWN_DOCKERD)) && echo ' (started by this script, offline)'), runc $(runc --version | awk 'NR==1 {print $3}'); time = \`$DOCKER service create --detach --no-resolve-image\` until the API (polled every 100 ms from just before the command) shows N tasks with state and desired state running; resolution 0.1 s"
 has jswarm && echo "jswarm: $JSWARM_HOME ($(git -C "$JSWARM_HOME" rev-parse --short HEAD 2>/dev/null || echo '?')); time = blocking \`jswarm service create\` (no --detach) from start to exit (it exits once converged); includes one client JVM start (see service ls wall time below)"
-echo "grace modes: ${MODES[*]} (default = each system's default stop grace, not set; 0 = --stop-grace-period 0s on both); runs: $RUNS; between runs the service is removed$(has docker && echo ' (docker: plus docker rm -f of its containers)') and its containers waited for"
-echo
-printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' grace system N runs min median max "jswarm/swarm"
-awk -F'\t' '{print $2 "|" $1 "|" $3 "\t" $4}' "$RESULTS" | "$PY" "$UTIL" stats >"$TMP/stats.tsv"
-for mode in "${MODES[@]}"; do
-  for n in "${NS[@]}"; do
-    dm=$(awk -F'\t' -v k="$mode|docker|$n" '$1 == k {print $4}' "$TMP/stats.tsv")
-    jm=$(awk -F'\t' -v k="$mode|jswarm|$n" '$1 == k {print $4}' "$TMP/stats.tsv")
-    for sys in "${SYSTEMS[@]}"; do
-      line=$(awk -F'\t' -v k="$mode|$sys|$n" '$1 == k' "$TMP/stats.tsv")
-      ratio="-"
-      if [[ "$sys" == jswarm && -n "$dm" && -n "$jm" ]]; then
-        ratio=$(awk -v j="$jm" -v d="$dm" 'BEGIN {if (d > 0) printf "%.2f", j / d; else print "-"}')
-      fi
-      if [[ -z "$line" ]]; then
-        printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' "$mode" "$sys" "$n" 0 - - - "$ratio"
-      else
-        IFS=$'\t' read -r _ cnt mn md mx <<<"$line"
-        printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' "$mode" "$sys" "$n" "$cnt" "$mn" "$md" "$mx" "$ratio"
-      fi
+echo "grace modes: ${MODES[*]} (default = each system's default stop grace, not set; 0 = --stop-grace-period 0s on both); runs: $RUNS"
+echo "after each create, the service is removed and timed too: \`service rm\` until no container of it is left (docker: API containers?all=1 by service label; jswarm: runc --root <data-root>/runc list -q empty; both polled every 100 ms; the jswarm figure includes the client's JVM start)"
+awk -F'\t' '{print $1 "|" $3 "|" $2 "|" $4 "\t" $5}' "$RESULTS" | "$PY" "$UTIL" stats >"$TMP/stats.tsv"
+for phase in create rm; do
+  echo
+  if [[ $phase == create ]]; then echo "-- service create --replicas N → N tasks running (seconds)"
+  else echo "-- service rm → all N containers gone (seconds)"; fi
+  printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' grace system N runs min median max "jswarm/swarm"
+  for mode in "${MODES[@]}"; do
+    for n in "${NS[@]}"; do
+      dm=$(awk -F'\t' -v k="$phase|$mode|docker|$n" '$1 == k {print $4}' "$TMP/stats.tsv")
+      jm=$(awk -F'\t' -v k="$phase|$mode|jswarm|$n" '$1 == k {print $4}' "$TMP/stats.tsv")
+      for sys in "${SYSTEMS[@]}"; do
+        line=$(awk -F'\t' -v k="$phase|$mode|$sys|$n" '$1 == k' "$TMP/stats.tsv")
+        ratio="-"
+        if [[ "$sys" == jswarm && -n "$dm" && -n "$jm" ]]; then
+          ratio=$(awk -v j="$jm" -v d="$dm" 'BEGIN {if (d > 0) printf "%.2f", j / d; else print "-"}')
+        fi
+        if [[ -z "$line" ]]; then
+          printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' "$mode" "$sys" "$n" 0 - - - "$ratio"
+        else
+          IFS=$'\t' read -r _ cnt mn md mx <<<"$line"
+          printf '%-8s %-7s %5s %5s %8s %8s %8s %14s\n' "$mode" "$sys" "$n" "$cnt" "$mn" "$md" "$mx" "$ratio"
+        fi
+      done
     done
   done
 done

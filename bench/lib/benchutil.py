@@ -11,6 +11,11 @@ Subcommands:
   cmd-wait TIMEOUT -- CMD...
       Times CMD from start to exit. Prints "<seconds>" and exits 0 if CMD exited 0; otherwise
       prints CMD's output to stderr and exits 1. Kills CMD (by its PID) on timeout.
+  rm-wait docker SOCK SERVICE TIMEOUT -- CMD...
+  rm-wait runc ROOT - TIMEOUT -- CMD...
+      Notes t0, runs CMD (a `service rm`) and polls every 100 ms until no container is left: the
+      Docker API's containers (any state) labelled with SERVICE, or `runc --root ROOT list -q`
+      empty. Prints "<seconds until none left>"; exits 1 on timeout or if CMD fails.
   docker-count SOCK PATH
       GET PATH on the Docker API and print the length of the JSON list it returns (-1 on error).
   stats
@@ -162,6 +167,52 @@ def cmd_wait(argv):
     return 0
 
 
+def rm_wait(argv):
+    kind, where, service, timeout = argv[0], argv[1], argv[2], float(argv[3])
+    cmd = argv[argv.index("--") + 1:]
+    if kind == "docker":
+        api = DockerAPI(where)
+        filters = urllib.parse.quote(json.dumps(
+            {"label": ["com.docker.swarm.service.name=" + service]}))
+        path = "/v1.41/containers/json?all=1&filters=" + filters
+
+        def left():
+            status, data = api.get(path)
+            return len(data) if status == 200 and isinstance(data, list) else -1
+    else:
+        def left():
+            r = subprocess.run(["runc", "--root", where, "list", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            return len(r.stdout.split()) if r.returncode == 0 else 0
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    k = 0
+    try:
+        while True:
+            n = left()
+            now = time.monotonic()
+            if n == 0:
+                out, _ = proc.communicate(timeout=max(1.0, timeout - (now - t0)))
+                if proc.returncode != 0:
+                    sys.stderr.write("remove command failed (%d): %s\n"
+                                     % (proc.returncode, out.decode(errors="replace")))
+                    return 1
+                print("%.3f" % (now - t0))
+                return 0
+            if now - t0 > timeout:
+                sys.stderr.write("timeout: %d containers of %s left after %.0f s\n"
+                                 % (n, service, timeout))
+                return 1
+            k += 1
+            delay = t0 + k * 0.1 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def docker_count(argv):
     status, data = DockerAPI(argv[0]).get(argv[1])
     print(len(data) if status == 200 and isinstance(data, list) else -1)
@@ -252,7 +303,7 @@ def rss_sum(argv):
 
 
 def main():
-    cmds = {"rss-sum": rss_sum, "docker-wait": docker_wait, "cmd-wait": cmd_wait, "docker-count": docker_count,
+    cmds = {"rss-sum": rss_sum, "rm-wait": rm_wait, "docker-wait": docker_wait, "cmd-wait": cmd_wait, "docker-count": docker_count,
             "stats": stats, "free-port-pair": free_port_pair, "jswarm-running": jswarm_running}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.stderr.write(__doc__)
