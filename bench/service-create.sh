@@ -154,6 +154,15 @@ cleanup() {
       kill -TERM "$cpid" 2>/dev/null
     fi
   fi
+  # Empty cgroup parents left behind: jswarm's node cgroup (jswarm-<node name>) and, with our own
+  # dockerd, its "docker" parent. rmdir removes a cgroup only if it has no tasks and no children.
+  local cg
+  for cg in /sys/fs/cgroup/*/jswarm-bench /sys/fs/cgroup/jswarm-bench; do
+    [[ -n "$JSWARM_PID" && -d "$cg" ]] && rmdir "$cg" 2>/dev/null
+  done
+  if (( OWN_DOCKERD )) && ! pgrep -x dockerd >/dev/null; then
+    for cg in /sys/fs/cgroup/*/docker /sys/fs/cgroup/docker; do [[ -d "$cg" ]] && rmdir "$cg" 2>/dev/null; done
+  fi
   # Mounts left under the temp dir (overlay, shm, netns) must go before it is removed.
   for m in $(awk -v t="$TMP/" 'index($2, t) == 1 {print $2}' /proc/mounts | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
