@@ -249,6 +249,25 @@ if has jswarm; then
     (cd "$JSWARM_HOME" && timeout 1800 ./mvnw -q -B -DskipTests package) || die "jswarm build failed"
   fi
   [[ -f "$JSWARM_HOME/cli/target/jswarm-cli.jar" ]] || die "no $JSWARM_HOME/cli/target/jswarm-cli.jar after the build"
+  # Run a snapshot of the build, so that a rebuild of JSWARM_HOME during the run (another
+  # engineer's `mvnw package`) neither mixes two builds nor replaces jars under the running
+  # daemon; bin/jswarm then makes its class-data-sharing archive in the snapshot, and nothing is
+  # written into JSWARM_HOME.
+  JSWARM_SRC="$JSWARM_HOME"
+  JSWARM_REV="$(git -C "$JSWARM_SRC" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  snap="$TMP/jswarm-home"
+  for ((i = 0; i < 5; i++)); do
+    before=$(stat -c '%Y %s' "$JSWARM_SRC/cli/target/jswarm-cli.jar")
+    rm -rf "$snap"; mkdir -p "$snap/bin" "$snap/cli/target"
+    cp -p "$JSWARM_SRC/bin/jswarm" "$snap/bin/jswarm"
+    cp -p "$JSWARM_SRC/cli/target/jswarm-cli.jar" "$snap/cli/target/"
+    cp -pr "$JSWARM_SRC/cli/target/lib" "$snap/cli/target/lib"
+    after=$(stat -c '%Y %s' "$JSWARM_SRC/cli/target/jswarm-cli.jar")
+    [[ "$before" == "$after" ]] && (( $(date +%s) - ${after%% *} > 5 )) && break
+    sleep 5   # a build is writing it: take it again once it has settled
+  done
+  JSWARM_BUILT="$(date -d "@$(stat -c %Y "$snap/cli/target/jswarm-cli.jar")" '+%F %T')"
+  JSWARM_HOME="$snap"
   JSOCK="$TMP/jswarm.sock"
   PORT=$("$PY" "$UTIL" free-port-pair)
   mkdir -p "$TMP/jswarm-data"
@@ -379,7 +398,7 @@ echo
 echo "== service create --replicas N → N tasks running: jswarm vs Docker Swarm, same machine, same run =="
 echo "machine: $(nproc) cores, $(uname -r), load average at start $LOAD_START, at end $LOAD_END"
 has docker && echo "docker: dockerd $DOCKER_VERSION$( ((OWN_DOCKERD)) && echo ' (started by this script, offline)'), runc $(runc --version | awk 'NR==1 {print $3}'); time = \`$DOCKER service create --detach --no-resolve-image\` until the API (polled every 100 ms from just before the command) shows N tasks with state and desired state running; resolution 0.1 s"
-has jswarm && echo "jswarm: $JSWARM_HOME ($(git -C "$JSWARM_HOME" rev-parse --short HEAD 2>/dev/null || echo '?')); time = blocking \`jswarm service create\` (no --detach) from start to exit (it exits once converged); includes one client JVM start (see service ls wall time below)"
+has jswarm && echo "jswarm: $JSWARM_SRC (HEAD $JSWARM_REV at start; jar built $JSWARM_BUILT, run from a copy); time = blocking \`jswarm service create\` (no --detach) from start to exit (it exits once converged); includes one client JVM start (see service ls wall time below)"
 echo "grace modes: ${MODES[*]} (default = each system's default stop grace, not set; 0 = --stop-grace-period 0s on both); runs: $RUNS"
 echo "after each create, the service is removed and timed too: \`service rm\` until no container of it is left (docker: API containers?all=1 by service label; jswarm: runc --root <data-root>/runc list -q empty; both polled every 100 ms; the jswarm figure includes the client's JVM start)"
 awk -F'\t' '{print $1 "|" $3 "|" $2 "|" $4 "\t" $5}' "$RESULTS" | "$PY" "$UTIL" stats >"$TMP/stats.tsv"
