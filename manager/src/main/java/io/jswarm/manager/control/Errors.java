@@ -17,7 +17,8 @@ final class Errors {
       return Status.ABORTED.withDescription("update out of sequence: the object changed meanwhile; read it again and retry (" + e.getMessage() + ")").asException();
     }
     if (e instanceof UnavailableException) {
-      return Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
+      return Status.UNAVAILABLE.withDescription("the swarm cannot accept writes now (no quorum or no leader): "
+          + e.getMessage()).asException();
     }
     if (e instanceof IllegalArgumentException) return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
     return Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).withCause(e).asException();

@@ -38,8 +38,8 @@ import java.util.logging.Logger;
  */
 public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implements LeaderComponent {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
-  public static final long DEFAULT_HEARTBEAT_MS = 1_000;
-  public static final long DEFAULT_GRACE_MS = 3_000;
+  public static final long DEFAULT_HEARTBEAT_MS = 500;
+  public static final long DEFAULT_GRACE_MS = 2_000;
 
   private final RaftStore store;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();

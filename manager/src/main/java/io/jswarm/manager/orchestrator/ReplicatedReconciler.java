@@ -60,12 +60,15 @@ public final class ReplicatedReconciler {
         continue;
       }
       Task t = live.get(0);
-      boolean failed = TaskStates.isTerminal(t.getStatus().getState())
-          || (!t.getNodeId().isEmpty() && downNodes.contains(t.getNodeId()));
+      boolean nodeLost = !t.getNodeId().isEmpty() && downNodes.contains(t.getNodeId());
+      boolean failed = TaskStates.isTerminal(t.getStatus().getState()) || nodeLost;
       if (failed) {
         update.add(withDesired(t, TaskState.SHUTDOWN));
-        if (shouldRestart(service.getSpec().getTask().getRestart(), t)) {
-          long delay = restartDelay(service.getSpec().getTask().getRestart());
+        if (nodeLost || shouldRestart(service.getSpec().getTask().getRestart(), t)) {
+          // The restart delay damps a container's crash loop; a lost node is no crash loop, and
+          // its tasks are replaced at once.
+          long delay = nodeLost && !TaskStates.isTerminal(t.getStatus().getState())
+              ? 0 : restartDelay(service.getSpec().getTask().getRestart());
           create.add(newTask(service, slot, t.getRestartCount() + 1, nowMs + delay, ids));
         }
       } else if (t.getSpecVersion() != service.getSpecVersion()) {
