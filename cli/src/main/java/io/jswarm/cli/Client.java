@@ -46,8 +46,35 @@ public final class Client implements AutoCloseable {
   }
 
   public ControlGrpc.ControlBlockingStub control() {
-    return ControlGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    return ControlGrpc.newBlockingStub(channel).withInterceptors(STALE_WARNING).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
+
+  private static final io.grpc.Metadata.Key<String> STALE =
+      io.grpc.Metadata.Key.of("jswarm-stale", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+  private static volatile boolean warned;
+
+  /** Says once per command when the manager answered from a copy that may be out of date. */
+  private static final io.grpc.ClientInterceptor STALE_WARNING = new io.grpc.ClientInterceptor() {
+    @Override
+    public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> m, io.grpc.CallOptions o, io.grpc.Channel next) {
+      return new io.grpc.ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
+        @Override
+        public void start(Listener<R> l, io.grpc.Metadata h) {
+          super.start(new io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener<>(l) {
+            @Override
+            public void onHeaders(io.grpc.Metadata headers) {
+              String why = headers.get(STALE);
+              if (why != null && !warned) {
+                warned = true;
+                System.err.println("WARNING: the swarm has no leader (" + why + "); this answer may be stale.");
+              }
+              super.onHeaders(headers);
+            }
+          }, h);
+        }
+      };
+    }
+  };
 
   /** For streams that may run as long as the user wants (logs -f). */
   public ControlGrpc.ControlBlockingStub controlNoDeadline() {

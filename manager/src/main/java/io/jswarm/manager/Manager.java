@@ -17,12 +17,14 @@ public final class Manager implements AutoCloseable {
   private final ImageResolver images;
   private final Dispatcher dispatcher;
   private final List<LeaderComponent> components;
+  private final SnapshotKeeper snapshots;
   private boolean leading;
 
   public Manager(RaftStore store, ImageResolver images) {
     this.store = store;
     this.images = images;
     this.dispatcher = new Dispatcher(store);
+    this.snapshots = new SnapshotKeeper(store);
     this.components = List.of(
         dispatcher,
         new ReplicatedOrchestrator(store),
@@ -32,6 +34,7 @@ public final class Manager implements AutoCloseable {
   }
 
   public void start() {
+    snapshots.start();
     store.addLeadershipListener(this::leadershipChanged);
     leadershipChanged(store.isLeader());
   }
@@ -58,6 +61,7 @@ public final class Manager implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    snapshots.close();
     leading = false;
     components.forEach(LeaderComponent::stop);
   }

@@ -338,6 +338,18 @@ public final class RaftStore implements AutoCloseable {
     return stateMachine.appliedIndex();
   }
 
+  /**
+   * Index of the first entry still in this member's log: everything before it was purged after a
+   * snapshot, so a member that stopped before it can only catch up by installing a snapshot.
+   */
+  public long logStartIndex() {
+    try {
+      return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** Takes a snapshot of this member's state now (and purges the log up to it). */
   public void takeSnapshot() throws IOException {
     checkOpenIo();

@@ -32,11 +32,13 @@ final class RatisProperties {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     // default false keeps the whole log forever (RATIS-NOTES); lagging followers get the snapshot
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    // purge at every snapshot, not only once 1024 entries (the default gap) have piled up
-    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.snapshotInterval()));
+    // purge at (nearly) every snapshot, not only once 1024 entries (the default gap) have piled
+    // up: snapshots may also be taken more often than the configured interval (SnapshotKeeper)
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(100, c.snapshotInterval()));
     // only closed segments are purged, so the segment size bounds what is kept after a snapshot
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+    // (1 MB: cluster objects are small, and a long tail of unpurged log only slows restarts)
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("256KB"));
     return p;
   }
 

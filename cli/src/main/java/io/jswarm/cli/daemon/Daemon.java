@@ -78,7 +78,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   }
 
   public synchronized void start() throws IOException {
-    ControlService control = new ControlService(this);
+    var control = io.grpc.ServerInterceptors.intercept(new ControlService(this),
+        new io.jswarm.manager.control.StaleReadInterceptor(this::manager));
     MembershipService membership = new MembershipService(this::manager);
     Files.createDirectories(cfg.socket().getParent());
     Files.deleteIfExists(cfg.socket());

@@ -147,6 +147,12 @@ class ServiceLifecycleIT {
     var missing = js.run("service", "create", "--name", "noimage");
     assertNotEquals(0, missing.exit());
     assertTrue(missing.err().contains("IMAGE"), missing.all());
+    var demote = js.run("node", "demote", js.nodeName);
+    assertNotEquals(0, demote.exit());
+    assertTrue(demote.err().contains("last manager"), demote.all());
+    var leave = js.run("swarm", "leave");
+    assertNotEquals(0, leave.exit());
+    assertTrue(leave.err().contains("participating as a manager"), leave.all());
     var badScale = js.run("service", "scale", "web=-3");
     assertNotEquals(0, badScale.exit());
     assertEquals(before, new HashSet<>(js.ok("service", "ls", "-q").out().lines().toList()));

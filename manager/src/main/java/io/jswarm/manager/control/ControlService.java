@@ -196,7 +196,8 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     Errors.unary(out, () -> {
       RaftStore s = store();
       return io.jswarm.api.StoreDigestResponse.newBuilder().setDigest(s.digest())
-          .setAppliedIndex(s.appliedIndex()).setRaftId(s.selfId()).setLeader(s.isLeader()).build();
+          .setAppliedIndex(s.appliedIndex()).setRaftId(s.selfId()).setLeader(s.isLeader())
+          .setLogStartIndex(Math.max(0, s.logStartIndex())).build();
     });
   }
 
