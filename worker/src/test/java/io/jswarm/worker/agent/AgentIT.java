@@ -68,6 +68,12 @@ class AgentIT {
         .build();
   }
 
+  /** Neither the pinned digest nor the name (the agent falls back to it) is on this node. */
+  private static Task missingImage(Task t) {
+    return t.toBuilder().setSpec(t.getSpec().toBuilder().setContainer(
+        t.getSpec().getContainer().toBuilder().setImage("no-such-image"))).build();
+  }
+
   private TaskState state(String id) {
     TaskStatus s = dispatcher.statuses.get(id);
     return s == null ? TaskState.NEW : s.getState();
@@ -102,7 +108,7 @@ class AgentIT {
     dispatcher.assign(List.of(runTask,
         task(quick, TaskState.RUNNING, imageId, "true"),
         task(fails, TaskState.RUNNING, imageId, "sh", "-c", "exit 3"),
-        task(noimg, TaskState.RUNNING, "sha256:" + "0".repeat(64), "true")));
+        missingImage(task(noimg, TaskState.RUNNING, "sha256:" + "0".repeat(64), "true"))));
     await("all reported", 20_000, () -> state(run) == TaskState.RUNNING && state(quick) == TaskState.COMPLETE
         && state(fails) == TaskState.FAILED && state(noimg) == TaskState.REJECTED);
     assertEquals("task: non-zero exit (3)", dispatcher.statuses.get(fails).getErr());
