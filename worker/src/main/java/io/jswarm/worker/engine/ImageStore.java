@@ -436,7 +436,9 @@ public final class ImageStore {
     }
     int at = ref.indexOf('@');
     if (at >= 0) {
-      return Optional.ofNullable(idx.digests().get(ref.substring(at + 1)));
+      String d = ref.substring(at + 1);
+      return Optional.ofNullable(idx.digests().containsKey(d) ? idx.digests().get(d)
+          : idx.images().containsKey(d) ? d : null);
     }
     if (idx.digests().containsKey(ref)) {
       return Optional.of(idx.digests().get(ref));
