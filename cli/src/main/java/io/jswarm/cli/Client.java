@@ -89,6 +89,11 @@ public final class Client implements AutoCloseable {
     return EngineGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
+  /** For image pulls and pushes, which take as long as the bytes do. */
+  public EngineGrpc.EngineBlockingStub engineNoDeadline() {
+    return EngineGrpc.newBlockingStub(channel);
+  }
+
   /** The message a user sees for a failed call. */
   public String describe(StatusRuntimeException e) {
     return new Describer(host).describe(e);

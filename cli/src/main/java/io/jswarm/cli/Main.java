@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     versionProvider = Version.class,
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
     subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
-        ImageCommand.class, InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        ImageCommand.class, io.jswarm.cli.commands.RegistryCommand.class, InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Option(names = {"-H", "--host"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Daemon socket to connect to: unix:///PATH.sock or tcp://HOST:PORT "

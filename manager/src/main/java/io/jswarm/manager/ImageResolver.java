@@ -9,6 +9,10 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface ImageResolver {
-  /** The image's id ("sha256:…") or empty when no such image is known. */
+  /**
+   * The image's id ("sha256:…") or empty when no such image is known. {@code reference} is what
+   * the user gave: NAME[:TAG], NAME@DIGEST, or REGISTRY/REPO[:TAG|@DIGEST], which the daemon resolves
+   * through that registry to the manifest digest.
+   */
   Optional<String> resolve(String reference);
 }

@@ -120,6 +120,58 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
   }
 
   @Override
+  public void pullImage(io.jswarm.api.PullImageRequest request, StreamObserver<io.jswarm.api.ImageProgress> response) {
+    importers.execute(() -> {
+      try {
+        ImageSummary s = engine.puller().pull(request.getReference(), (d, size, status) ->
+            send(response, io.jswarm.api.ImageProgress.newBuilder().setDigest(d).setSize(size)
+                .setDone(status.equals("exists") ? 0 : size).setStatus(status.equals("exists") ? "exists" : "pulled").build()));
+        send(response, io.jswarm.api.ImageProgress.newBuilder().setImage(s).setStatus("done").build());
+        response.onCompleted();
+      } catch (RuntimeException e) {
+        response.onError(toStatus(e));
+      }
+    });
+  }
+
+  @Override
+  public void pushImage(io.jswarm.api.PushImageRequest request, StreamObserver<io.jswarm.api.ImageProgress> response) {
+    importers.execute(() -> {
+      try {
+        String target = request.getTarget().isEmpty() ? request.getReference() : request.getTarget();
+        long[] lastReport = {0};
+        String digest = engine.pusher().push(request.getReference(), target, (d, size, sent, existed) -> {
+          long now = System.nanoTime();
+          boolean last = sent >= size;
+          if (last || now - lastReport[0] > 200_000_000L) {
+            lastReport[0] = now;
+            send(response, io.jswarm.api.ImageProgress.newBuilder().setDigest(d).setSize(size).setDone(sent)
+                .setStatus(existed ? "exists" : last ? "pushed" : "pushing").build());
+          }
+        });
+        send(response, io.jswarm.api.ImageProgress.newBuilder().setManifestDigest(digest).setStatus("done").build());
+        response.onCompleted();
+      } catch (RuntimeException e) {
+        response.onError(toStatus(e));
+      }
+    });
+  }
+
+  private static synchronized void send(StreamObserver<io.jswarm.api.ImageProgress> out, io.jswarm.api.ImageProgress p) {
+    out.onNext(p);
+  }
+
+  @Override
+  public void tagImage(io.jswarm.api.TagImageRequest request, StreamObserver<ImageSummary> response) {
+    try {
+      response.onNext(engine.images().tag(request.getSource(), request.getTarget()));
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(toStatus(e));
+    }
+  }
+
+  @Override
   public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
     try {
       response.onNext(ListImagesResponse.newBuilder().addAllImages(engine.images().list()).build());

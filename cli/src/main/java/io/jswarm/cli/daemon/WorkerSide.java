@@ -14,6 +14,7 @@ import io.jswarm.worker.engine.Image;
 import io.jswarm.worker.engine.LocalEngine;
 import io.jswarm.api.NodeUpdate;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -36,8 +37,24 @@ final class WorkerSide implements AutoCloseable {
     return engineService;
   }
 
+  /** Registry references resolve through their registry (to the manifest digest); local names locally. */
   ImageResolver imageResolver() {
-    return ref -> engine.images().resolve(ref).map(Image::id);
+    io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();
+    return ref -> {
+      io.jswarm.registry.client.ImageReference r;
+      try {
+        r = io.jswarm.registry.client.ImageReference.parse(ref);
+      } catch (IllegalArgumentException e) {
+        r = null;
+      }
+      if (r == null || !r.remote()) return engine.images().resolve(ref).map(Image::id);
+      try {
+        return Optional.of(registry.resolveDigest(r).toString());
+      } catch (io.jswarm.registry.client.RegistryClientException e) {
+        if (e.status() == 404) return Optional.empty();
+        throw io.grpc.Status.UNAVAILABLE.withDescription("cannot resolve " + ref + ": " + e.getMessage()).asRuntimeException();
+      }
+    };
   }
 
   NodeDescription description() {

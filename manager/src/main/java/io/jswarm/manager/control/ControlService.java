@@ -236,8 +236,8 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     if (image.isEmpty()) return spec; // validate() explains
     String ref = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
     String digest = image.contains("@") ? image.substring(image.indexOf('@') + 1) : null;
-    String resolved = manager().images().resolve(digest != null ? digest : ref).orElseThrow(() ->
-        Status.INVALID_ARGUMENT.withDescription("image " + image + " not found: import it first with \"jswarm image import ROOTFS.tar " + ref + "\"").asException());
+    String resolved = manager().images().resolve(image).orElseThrow(() ->
+        Status.INVALID_ARGUMENT.withDescription("image " + image + " not found: push it to its registry, or import it with \"jswarm image import ROOTFS.tar " + ref + "\"").asException());
     ServiceSpec.Builder b = spec.toBuilder();
     b.getTaskBuilder().getContainerBuilder().setImage(ref + "@" + resolved);
     return b.build();

@@ -364,9 +364,19 @@ public final class Agent implements AutoCloseable {
     if (existing.isEmpty()) {
       String ref = TaskContainers.imageRef(t);
       Optional<Image> image = engine.images().resolve(ref);
+      if (image.isEmpty() && TaskContainers.pullable(t)) {
+        try {
+          String imageId = engine.puller().pull(TaskContainers.pullRef(t), (d, s, st) -> { }).getId();
+          image = engine.images().resolve(imageId);
+        } catch (RuntimeException e) {
+          report(id, Reconciler.status(TaskState.REJECTED, "rejected",
+              "cannot pull image " + TaskContainers.pullRef(t) + ": " + e.getMessage(), null, System.currentTimeMillis()));
+          return;
+        }
+      }
       if (image.isEmpty()) {
-        // Until images come from the cluster registry each node imports its own copy, whose id
-        // differs from the manager's pin: fall back to the name the user gave.
+        // A local image (jswarm image import) on each node has its own id, which differs from
+        // the manager's pin: fall back to the name the user gave.
         image = engine.images().resolve(TaskContainers.imageName(t));
       }
       if (image.isEmpty()) {

@@ -28,6 +28,25 @@ final class TaskContainers {
     return at < 0 ? image : image.substring(0, at);
   }
 
+  /** True when the task's image names a registry (REGISTRY/REPO…): the agent pulls it if missing. */
+  static boolean pullable(Task t) {
+    try {
+      return io.jswarm.registry.client.ImageReference.parse(t.getSpec().getContainer().getImage()).remote();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** What to pull: the name pinned by the task's digest (REGISTRY/REPO@sha256:…) when it has one. */
+  static String pullRef(Task t) {
+    String name = imageName(t);
+    if (t.getImageDigest().isEmpty()) {
+      return name;
+    }
+    var ref = io.jswarm.registry.client.ImageReference.parse(name);
+    return ref.name() + "@" + t.getImageDigest();
+  }
+
   /**
    * @throws IllegalArgumentException when neither the spec nor the image gives a command
    */

@@ -31,9 +31,22 @@ final class LayerUnpacker {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   private final boolean root = "root".equals(System.getProperty("user.name"));
 
-  /** Returns the number of bytes of regular-file content written. */
+  /** What one unpack wrote: bytes of regular-file content and the dirs marked opaque. */
+  record Result(long size, List<String> opaqueDirs) {}
+
+  /** Returns the number of bytes of regular-file content written; whiteouts are dropped. */
   long unpack(InputStream tar, Path dest) throws IOException {
+    return unpack(tar, dest, false).size();
+  }
+
+  /**
+   * Unpacks a layer. With {@code whiteouts}, an OCI whiteout {@code .wh.NAME} becomes the overlayfs
+   * form (a 0/0 character device NAME) and {@code .wh..wh..opq} marks its directory opaque: such
+   * dirs are returned for the caller, who knows the layers below (see {@link Whiteouts}).
+   */
+  Result unpack(InputStream tar, Path dest, boolean whiteouts) throws IOException {
     long size = 0;
+    List<String> opaque = new ArrayList<>();
     int entries = 0;
     Deque<Object[]> dirMeta = new ArrayDeque<>();
     TarArchiveInputStream in = new TarArchiveInputStream(tar);
@@ -49,6 +62,9 @@ final class LayerUnpacker {
       }
       if (isWhiteout(rel)) {
         // A single imported layer has nothing below it to hide.
+        if (whiteouts) {
+          whiteout(dest, rel, opaque);
+        }
         continue;
       }
       Path target = dest.resolve(rel);
@@ -97,7 +113,32 @@ final class LayerUnpacker {
       Object[] d = dirMeta.pop();
       applyMeta((Path) d[0], (TarArchiveEntry) d[1]);
     }
-    return size;
+    return new Result(size, List.copyOf(opaque));
+  }
+
+  private static void whiteout(Path dest, String rel, List<String> opaque) throws IOException {
+    int slash = rel.lastIndexOf('/');
+    String dir = slash < 0 ? "" : rel.substring(0, slash);
+    String base = rel.substring(slash + 1);
+    if (!dir.isEmpty()) {
+      ensureParents(dest, rel);
+      Path d = dest.resolve(dir);
+      if (Files.isSymbolicLink(d) || !Files.isDirectory(d, NOFOLLOW)) {
+        Files.deleteIfExists(d);
+        Files.createDirectory(d);
+      }
+    }
+    if (base.equals(Whiteouts.OPAQUE)) {
+      opaque.add(dir);
+      return;
+    }
+    String name = base.substring(Whiteouts.PREFIX.length());
+    if (name.isEmpty() || name.startsWith(Whiteouts.PREFIX) || name.equals(".") || name.equals("..")) {
+      return; // aufs bookkeeping (.wh..wh.plnk and the like): nothing to apply
+    }
+    Path target = dir.isEmpty() ? dest.resolve(name) : dest.resolve(dir).resolve(name);
+    replaceNonDirectory(target, rel);
+    Whiteouts.createDeviceWhiteout(target);
   }
 
   /** Copies an entry's content; a read failure is the archive's fault (truncated, corrupt). */

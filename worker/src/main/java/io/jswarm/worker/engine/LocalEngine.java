@@ -78,6 +78,26 @@ public final class LocalEngine implements AutoCloseable {
     images.setUsage(imageId -> list().stream().filter(c -> c.imageId().equals(imageId)).map(Container::id).toList());
   }
 
+  /** Pulls and pushes through one registry client (one connection pool, one scheme cache). */
+  private final io.jswarm.registry.client.DistributionClient registryClient =
+      new io.jswarm.registry.client.DistributionClient();
+  private volatile ImagePuller puller;
+
+  public ImagePuller puller() {
+    if (puller == null) {
+      synchronized (this) {
+        if (puller == null) {
+          puller = new ImagePuller(images, registryClient);
+        }
+      }
+    }
+    return puller;
+  }
+
+  public ImagePusher pusher() {
+    return new ImagePusher(images, registryClient);
+  }
+
   public ImageStore images() {
     return images;
   }

@@ -1,0 +1,67 @@
+package io.jswarm.cli.commands;
+
+import io.jswarm.registry.RegistryConfig;
+import io.jswarm.registry.RegistryServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "registry", description = "Run a standalone OCI registry, or collect its garbage.",
+    subcommands = {RegistryCommand.Serve.class, RegistryCommand.Gc.class})
+public final class RegistryCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Parses HOST:PORT (the host may be a bracketed IPv6 address). */
+  public static RegistryConfig withAddr(RegistryConfig cfg, String addr) {
+    int colon = addr.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("the registry address must be HOST:PORT, got " + addr);
+    }
+    String host = addr.substring(0, colon).replace("[", "").replace("]", "");
+    return cfg.withAddress(host, Integer.parseInt(addr.substring(colon + 1)));
+  }
+
+  @Command(name = "serve", description = "Serve an OCI Distribution v1.1 registry until stopped.")
+  public static final class Serve implements Callable<Integer> {
+    @Option(names = "--root", required = true, description = "Directory for blobs and metadata") Path root;
+    @Option(names = "--addr", defaultValue = "127.0.0.1:5000", description = "HOST:PORT to listen on (default ${DEFAULT-VALUE})") String addr;
+    @Option(names = "--tls-cert", description = "PEM certificate chain (with --tls-key: HTTPS)") Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key") Path tlsKey;
+    @Option(names = "--htpasswd", description = "htpasswd file of bcrypt entries: basic auth") Path htpasswd;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      RegistryConfig cfg = withAddr(RegistryConfig.of(root), addr);
+      if (tlsCert != null || tlsKey != null) cfg = cfg.withTls(tlsCert, tlsKey);
+      if (htpasswd != null) cfg = cfg.withHtpasswd(htpasswd);
+      RegistryServer s = RegistryServer.start(cfg);
+      System.out.println("registry listening on " + cfg.host() + ":" + s.port() + (tlsCert != null ? " (TLS)" : "")
+          + ", root " + root);
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        s.close();
+        stop.countDown();
+      }));
+      stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "gc", description = "Remove blobs no manifest references (run while the registry is stopped or idle).")
+  public static final class Gc implements Callable<Integer> {
+    @Option(names = "--root", required = true, description = "The registry's directory") Path root;
+
+    @Override
+    public Integer call() {
+      System.out.println(RegistryServer.gc(root));
+      return 0;
+    }
+  }
+}
