@@ -89,6 +89,17 @@ class HaClusterIT {
     return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
   }
 
+  /** Every manager answers with the same state digest. */
+  static boolean managersAgree() {
+    Set<String> digests = new HashSet<>();
+    for (String m : lab.managers()) {
+      var d = api.digest(m);
+      if (d.isEmpty()) return false;
+      digests.add(d.get().getDigest());
+    }
+    return digests.size() == 1;
+  }
+
   static int members(String viaHost) {
     String ls = lab.jswarmOk(viaHost, "node", "ls").out();
     return (int) ls.lines().filter(l -> l.contains("Leader") || l.contains("Reachable") || l.contains("Unreachable")).count();
@@ -166,15 +177,7 @@ class HaClusterIT {
     lab.start(leader);
     api.reset(leader);
     Lab.await(Duration.ofSeconds(60), () -> running(others.get(0)).size() == 8, "8 replicas running");
-    Lab.await(Duration.ofSeconds(60), () -> {
-      Set<String> digests = new HashSet<>();
-      for (String m : lab.managers()) {
-        var d = api.digest(m);
-        if (d.isEmpty()) return false;
-        digests.add(d.get().getDigest());
-      }
-      return digests.size() == 1;
-    }, "every manager holds the same state (restarted one caught up)");
+    Lab.await(Duration.ofSeconds(60), HaClusterIT::managersAgree, "every manager holds the same state (restarted one caught up)");
     assertEquals(8, api.control(leader, 2_000).getService(GetServiceRequest.newBuilder().setRef(SVC).build())
         .getSpec().getReplicated().getReplicas(), "the restarted manager has the writes made while it was down");
   }
@@ -202,15 +205,7 @@ class HaClusterIT {
         "the running managers purged their logs past index " + stoppedAt);
     lab.start(lagger);
     api.reset(lagger);
-    Lab.await(Duration.ofSeconds(90), () -> {
-      Set<String> digests = new HashSet<>();
-      for (String m : lab.managers()) {
-        var d = api.digest(m);
-        if (d.isEmpty()) return false;
-        digests.add(d.get().getDigest());
-      }
-      return digests.size() == 1;
-    }, "the restarted manager caught up (same state digest everywhere)");
+    Lab.await(Duration.ofSeconds(90), HaClusterIT::managersAgree, "the restarted manager caught up (same state digest everywhere)");
     var c = api.control(via, 10_000);
     Service s = c.getService(GetServiceRequest.newBuilder().setRef(SVC).build());
     c.updateService(UpdateServiceRequest.newBuilder().setServiceId(s.getId()).setVersion(s.getMeta().getVersion())

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jswarm.api.ImageSummary;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,15 +125,16 @@ public final class ImageStore {
       Path blobTmp = work.resolve("layer.tar");
       Path unpacked = work.resolve("rootfs");
       Files.createDirectory(unpacked);
-      MessageDigest digest = Digests.sha256();
       long size;
+      String diffId;
       try (OutputStream blobOut = Files.newOutputStream(blobTmp);
-          InputStream tee = new TeeInputStream(decompressed(rootfsTar), blobOut, digest)) {
+          LayerStreams.Measured tee = new LayerStreams.Measured(decompressed(rootfsTar), maxLayerBytes,
+              "imported root filesystem", blobOut)) {
         size = unpacker.unpack(tee, unpacked);
         tee.transferTo(OutputStream.nullOutputStream());
+        diffId = tee.digest();
       }
-      String diffHex = Digests.hex(digest);
-      String diffId = "sha256:" + diffHex;
+      String diffHex = diffId.substring("sha256:".length());
       long blobSize = Files.size(blobTmp);
       // under the lock: gc() of a concurrent call must not see these files before the index does
       synchronized (this) {
@@ -590,56 +589,5 @@ public final class ImageStore {
       case "aarch64" -> "arm64";
       default -> a;
     };
-  }
-
-  /** Copies every byte read to a file and a digest. */
-  private static final class TeeInputStream extends FilterInputStream {
-    private final OutputStream copy;
-    private final MessageDigest digest;
-
-    TeeInputStream(InputStream in, OutputStream copy, MessageDigest digest) {
-      super(in);
-      this.copy = copy;
-      this.digest = digest;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        copy.write(b);
-        digest.update((byte) b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        copy.write(b, off, n);
-        digest.update(b, off, n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 }
