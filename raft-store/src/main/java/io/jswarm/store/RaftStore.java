@@ -339,6 +339,18 @@ public final class RaftStore implements AutoCloseable {
   }
 
   /**
+   * Makes the next local read linearizable: asks the leader for its commit index (Raft's
+   * ReadIndex, through this member) and returns once this member has applied up to it, so a
+   * read that follows sees every write acknowledged before this call began. Costs one round
+   * trip to the leader; fails fast like a write when there is no leader or no quorum.
+   */
+  public void syncForRead(Duration timeout) throws UnavailableException {
+    checkOpen();
+    call("read", System.nanoTime() + timeout.toNanos(),
+        () -> client().io().sendReadOnly(Message.EMPTY, selfPeer));
+  }
+
+  /**
    * Index of the first entry still in this member's log: everything before it was purged after a
    * snapshot, so a member that stopped before it can only catch up by installing a snapshot.
    */

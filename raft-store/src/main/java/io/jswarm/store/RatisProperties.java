@@ -27,6 +27,9 @@ final class RatisProperties {
     // server-to-server requests must be allowed to outlive an election timeout
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(3000, 2 * c.electionTimeoutMax().toMillis())));
 
+    // read-only requests go through ReadIndex (RaftStore.syncForRead), never a stale local answer
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotInterval());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);

@@ -139,6 +139,17 @@ class ThreeMemberStoreTest {
     assertEquals(index, follower.read(v -> v.node("n1")).orElseThrow().getMeta().getVersion());
     awaitConverged(index);
     assertEquals(3, follower.members().size());
+
+    // A write through the leader, then a synced read on each follower sees it: linearizable.
+    for (int i = 0; i < 20; i++) {
+      String id = "lin" + i;
+      stores[leader].update(tx -> tx.create(node(id)));
+      for (int f = 0; f < stores.length; f++) {
+        if (f == leader) continue;
+        stores[f].syncForRead(Duration.ofSeconds(5));
+        assertTrue(stores[f].read(v -> v.node(id)).isPresent(), "member " + f + " sees " + id + " after syncForRead");
+      }
+    }
   }
 
   @Test
@@ -187,6 +198,8 @@ class ThreeMemberStoreTest {
     assertTrue(e.getMessage().contains("leader") || e.getMessage().contains("quorum"), e.getMessage());
     assertTrue(stores[survivor].read(v -> v.node("n2")).isEmpty());
     assertTrue(!stores[survivor].isLeader());
+    assertThrows(UnavailableException.class, () -> stores[survivor].syncForRead(Duration.ofSeconds(1)),
+        "a linearizable read needs a leader too");
   }
 
   @Test

@@ -61,6 +61,22 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     return manager().store();
   }
 
+  /**
+   * The store, synced for a linearizable read (ReadIndex through the leader). Without a leader
+   * the read is served from this manager's copy anyway, and StaleReadInterceptor says so.
+   */
+  private RaftStore readStore() throws StatusException {
+    RaftStore s = store();
+    try {
+      s.syncForRead(READ_SYNC_TIMEOUT);
+    } catch (io.jswarm.store.UnavailableException e) {
+      // fall through to the local copy: better a marked, possibly stale answer than none
+    }
+    return s;
+  }
+
+  private static final java.time.Duration READ_SYNC_TIMEOUT = java.time.Duration.ofSeconds(1);
+
   @Override
   public void initSwarm(InitSwarmRequest req, StreamObserver<InitSwarmResponse> out) {
     Errors.unary(out, () -> node.init(req));
@@ -88,13 +104,13 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void listNodes(ListNodesRequest req, StreamObserver<ListNodesResponse> out) {
-    Errors.unary(out, () -> ListNodesResponse.newBuilder().addAllNodes(withLeader(store().read(StoreView::nodes))).build());
+    Errors.unary(out, () -> ListNodesResponse.newBuilder().addAllNodes(withLeader(readStore().read(StoreView::nodes))).build());
   }
 
   @Override
   public void getNode(GetNodeRequest req, StreamObserver<Node> out) {
     Errors.unary(out, () -> {
-      List<Node> nodes = withLeader(store().read(StoreView::nodes));
+      List<Node> nodes = withLeader(readStore().read(StoreView::nodes));
       return Refs.resolve("node", req.getRef(), nodes, Node::getId, n -> n.getSpec().getName());
     });
   }
@@ -245,7 +261,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void getService(GetServiceRequest req, StreamObserver<Service> out) {
-    Errors.unary(out, () -> resolveService(store(), req.getRef()));
+    Errors.unary(out, () -> resolveService(readStore(), req.getRef()));
   }
 
   private static Service resolveService(RaftStore s, String ref) throws StatusException {
@@ -254,7 +270,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
 
   @Override
   public void listServices(ListServicesRequest req, StreamObserver<ListServicesResponse> out) {
-    Errors.unary(out, () -> store().read(v -> {
+    Errors.unary(out, () -> readStore().read(v -> {
       ListServicesResponse.Builder b = ListServicesResponse.newBuilder().addAllServices(v.services());
       for (Service s : v.services()) {
         long running = 0;
@@ -315,7 +331,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void listTasks(ListTasksRequest req, StreamObserver<ListTasksResponse> out) {
     Errors.unary(out, () -> {
-      RaftStore s = store();
+      RaftStore s = readStore();
       return s.read(v -> {
         Set<String> services = new HashSet<>();
         for (String ref : req.getServiceRefsList()) {
