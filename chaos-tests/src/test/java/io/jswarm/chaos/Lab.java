@@ -108,6 +108,16 @@ public final class Lab implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /**
+   * Managers serve the built-in registry on this port of their address (call before {@link #up});
+   * labs run without it by default ({@code JSWARM_LAB_REGISTRY=none}).
+   */
+  public Lab withRegistry(int port) {
+    if (up) throw new IllegalStateException("lab " + label + " is up already");
+    env.put("JSWARM_LAB_REGISTRY", String.valueOf(port));
+    return this;
+  }
+
   /** Brings up M managers and W workers (h1..hM managers, the rest workers) joined in one swarm. */
   public Lab up(int managers, int workers) {
     return up(managers, workers, true);

@@ -2,6 +2,8 @@ package io.jswarm.store;
 
 import io.jswarm.api.Cluster;
 import io.jswarm.api.Node;
+import io.jswarm.api.RegistryBlob;
+import io.jswarm.api.RegistryRepository;
 import io.jswarm.api.Service;
 import io.jswarm.api.StoreObject;
 import io.jswarm.api.StoreObject.ObjectCase;
@@ -72,5 +74,25 @@ abstract class ObjectView implements StoreView {
   public Optional<Cluster> cluster() {
     List<StoreObject> clusters = all(ObjectCase.CLUSTER);
     return clusters.isEmpty() ? Optional.empty() : Optional.of(clusters.get(0).getCluster());
+  }
+
+  @Override
+  public Optional<RegistryRepository> registryRepository(String name) {
+    return get(ObjectCase.REGISTRY_REPOSITORY, name).map(StoreObject::getRegistryRepository);
+  }
+
+  @Override
+  public List<RegistryRepository> registryRepositories() {
+    return all(ObjectCase.REGISTRY_REPOSITORY).stream().map(StoreObject::getRegistryRepository).toList();
+  }
+
+  @Override
+  public Optional<RegistryBlob> registryBlob(String digest) {
+    return get(ObjectCase.REGISTRY_BLOB, digest).map(StoreObject::getRegistryBlob);
+  }
+
+  @Override
+  public List<RegistryBlob> registryBlobs() {
+    return all(ObjectCase.REGISTRY_BLOB).stream().map(StoreObject::getRegistryBlob).toList();
   }
 }

@@ -25,6 +25,8 @@ final class StoreObjects {
       case SERVICE -> "service";
       case TASK -> "task";
       case CLUSTER -> "cluster";
+      case REGISTRY_REPOSITORY -> "registry repository";
+      case REGISTRY_BLOB -> "registry blob";
       case OBJECT_NOT_SET -> "empty object";
     };
   }
@@ -35,6 +37,8 @@ final class StoreObjects {
       case SERVICE -> o.getService().getId();
       case TASK -> o.getTask().getId();
       case CLUSTER -> o.getCluster().getId();
+      case REGISTRY_REPOSITORY -> o.getRegistryRepository().getName();
+      case REGISTRY_BLOB -> o.getRegistryBlob().getDigest();
       case OBJECT_NOT_SET -> "";
     };
   }
@@ -45,6 +49,8 @@ final class StoreObjects {
       case SERVICE -> o.getService().getMeta();
       case TASK -> o.getTask().getMeta();
       case CLUSTER -> o.getCluster().getMeta();
+      case REGISTRY_REPOSITORY -> o.getRegistryRepository().getMeta();
+      case REGISTRY_BLOB -> o.getRegistryBlob().getMeta();
       case OBJECT_NOT_SET -> Meta.getDefaultInstance();
     };
   }
@@ -61,6 +67,10 @@ final class StoreObjects {
       case TASK -> StoreObject.newBuilder().setTask(o.getTask().toBuilder().setMeta(meta)).build();
       case CLUSTER ->
           StoreObject.newBuilder().setCluster(o.getCluster().toBuilder().setMeta(meta)).build();
+      case REGISTRY_REPOSITORY -> StoreObject.newBuilder()
+          .setRegistryRepository(o.getRegistryRepository().toBuilder().setMeta(meta)).build();
+      case REGISTRY_BLOB ->
+          StoreObject.newBuilder().setRegistryBlob(o.getRegistryBlob().toBuilder().setMeta(meta)).build();
       case OBJECT_NOT_SET -> o;
     };
   }

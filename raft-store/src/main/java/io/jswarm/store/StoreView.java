@@ -2,6 +2,8 @@ package io.jswarm.store;
 
 import io.jswarm.api.Cluster;
 import io.jswarm.api.Node;
+import io.jswarm.api.RegistryBlob;
+import io.jswarm.api.RegistryRepository;
 import io.jswarm.api.Service;
 import io.jswarm.api.Task;
 import java.util.List;
@@ -34,4 +36,14 @@ public interface StoreView {
 
   /** The one cluster object, if it was created. */
   Optional<Cluster> cluster();
+
+  /** The built-in registry's repository of that name (its id). */
+  Optional<RegistryRepository> registryRepository(String name);
+
+  List<RegistryRepository> registryRepositories();
+
+  /** The built-in registry's record of a blob, by digest ({@code sha256:<hex>}, its id). */
+  Optional<RegistryBlob> registryBlob(String digest);
+
+  List<RegistryBlob> registryBlobs();
 }

@@ -2,6 +2,8 @@ package io.jswarm.store;
 
 import io.jswarm.api.Cluster;
 import io.jswarm.api.Node;
+import io.jswarm.api.RegistryBlob;
+import io.jswarm.api.RegistryRepository;
 import io.jswarm.api.Service;
 import io.jswarm.api.StoreObject;
 import io.jswarm.api.Task;
@@ -46,4 +48,16 @@ public interface Tx extends StoreView {
   default void update(Cluster c) { update(StoreObject.newBuilder().setCluster(c).build()); }
 
   default void delete(Cluster c) { delete(StoreObject.newBuilder().setCluster(c).build()); }
+
+  default void create(RegistryRepository r) { create(StoreObject.newBuilder().setRegistryRepository(r).build()); }
+
+  default void update(RegistryRepository r) { update(StoreObject.newBuilder().setRegistryRepository(r).build()); }
+
+  default void delete(RegistryRepository r) { delete(StoreObject.newBuilder().setRegistryRepository(r).build()); }
+
+  default void create(RegistryBlob b) { create(StoreObject.newBuilder().setRegistryBlob(b).build()); }
+
+  default void update(RegistryBlob b) { update(StoreObject.newBuilder().setRegistryBlob(b).build()); }
+
+  default void delete(RegistryBlob b) { delete(StoreObject.newBuilder().setRegistryBlob(b).build()); }
 }

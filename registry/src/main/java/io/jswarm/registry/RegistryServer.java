@@ -4,6 +4,7 @@ import io.jswarm.registry.http.BasicAuth;
 import io.jswarm.registry.http.RegistryContext;
 import io.jswarm.registry.http.RegistryRouter;
 import io.jswarm.registry.store.BlobGc;
+import io.jswarm.registry.store.BlobPlacement;
 import io.jswarm.registry.store.BlobStore;
 import io.jswarm.registry.store.DiskMetadata;
 import io.jswarm.registry.store.RegistryMetadata;
@@ -45,6 +46,14 @@ public final class RegistryServer implements AutoCloseable {
 
   /** Starts with the given metadata store (the seam for raft-store). */
   public static RegistryServer start(RegistryConfig cfg, RegistryMetadata metadata) {
+    return start(cfg, metadata, BlobPlacement.LOCAL);
+  }
+
+  /**
+   * Starts with the given metadata store and blob placement: the cluster's registry, where blobs
+   * are shared between servers (see {@code io.jswarm.registry.cluster}).
+   */
+  public static RegistryServer start(RegistryConfig cfg, RegistryMetadata metadata, BlobPlacement placement) {
     try {
       Files.createDirectories(cfg.root());
     } catch (java.io.IOException e) {
@@ -58,7 +67,7 @@ public final class RegistryServer implements AutoCloseable {
             return null;
           }, false));
       RegistryContext ctx = new RegistryContext(vertx, new BlobStore(cfg.root()), uploads, metadata,
-          cfg.maxManifestBytes(), cfg.maxPageSize());
+          cfg.maxManifestBytes(), cfg.maxPageSize(), placement);
       BasicAuth auth = cfg.htpasswd() == null ? null : BasicAuth.load(cfg.htpasswd());
       HttpServerOptions options = new HttpServerOptions()
           .setHost(cfg.host())

@@ -31,6 +31,7 @@ public final class InfoCommand extends ClientCommand {
       out().println(" Nodes: " + i.getNodes());
       out().println(" Leader: " + i.getLeaderNodeId());
       out().println(" Listen Address: " + i.getListenAddr());
+      if (!i.getRegistryAddr().isEmpty()) out().println(" Registry: " + i.getRegistryAddr());
       var c = i.getCluster().getSpec();
       out().println(" Heartbeat Period: " + Output.humanDuration(c.getHeartbeatPeriodMs()));
       out().println(" Task History Retention Limit: " + c.getTaskHistoryLimit());

@@ -313,7 +313,9 @@ public final class Daemon implements SwarmNode, AutoCloseable {
 
   @Override
   public InfoResponse.Builder localInfo() {
+    String registry = managerRole.registryAddr();
     return InfoResponse.newBuilder()
+        .setRegistryAddr(registry == null ? "" : registry)
         .setNodeId(nodeId)
         .setNodeName(cfg.nodeName())
         .setVersion(Version.get())

@@ -27,11 +27,15 @@ public final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--node-name", description = "Node name (default: the host name); also names this node's cgroup parent")
   String nodeName;
 
+  @Option(names = "--registry-addr", description = "HOST:PORT (or :PORT) where a manager serves the cluster's OCI registry;"
+      + " default: the advertise host, port 5000; \"none\" disables it")
+  String registryAddr;
+
   @Override
   public Integer call() throws Exception {
     // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
     String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
-    DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName);
+    DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
     d.start();

@@ -3,12 +3,23 @@ package io.jswarm.cli.daemon;
 import java.net.InetAddress;
 import java.nio.file.Path;
 
-/** The daemon's settings, with every default resolved. */
+/**
+ * The daemon's settings, with every default resolved. {@code registryAddr} is HOST:PORT of the
+ * registry a manager serves, or null when disabled ({@code --registry-addr none}).
+ */
 public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int listenPort,
-    String advertiseHost, int raftPort, String nodeName) {
+    String advertiseHost, int raftPort, String nodeName, String registryAddr) {
+
+  public static final int DEFAULT_REGISTRY_PORT = 5000;
 
   public static DaemonConfig of(Path dataRoot, String host, String listenAddr, String advertiseAddr,
       Integer raftPort, String nodeName) {
+    return of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, null);
+  }
+
+  /** @param registryAddr HOST:PORT, :PORT (advertise host), "none", or null for the advertise host:5000 */
+  public static DaemonConfig of(Path dataRoot, String host, String listenAddr, String advertiseAddr,
+      Integer raftPort, String nodeName, String registryAddr) {
     if (!host.startsWith("unix://")) {
       throw new IllegalArgumentException("--host must be unix:///PATH.sock, got \"" + host + "\"");
     }
@@ -32,8 +43,20 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
         name = "localhost";
       }
     }
+    String reg;
+    if (registryAddr == null || registryAddr.isEmpty()) {
+      reg = adv + ":" + DEFAULT_REGISTRY_PORT;
+    } else if (registryAddr.equals("none")) {
+      reg = null;
+    } else {
+      int c = registryAddr.lastIndexOf(':');
+      if (c < 0 || !registryAddr.substring(c + 1).matches("\\d{1,5}")) {
+        throw new IllegalArgumentException("--registry-addr must be HOST:PORT, :PORT or none, got \"" + registryAddr + "\"");
+      }
+      reg = c == 0 ? adv + registryAddr : registryAddr;
+    }
     return new DaemonConfig(dataRoot.toAbsolutePath(), Path.of(host.substring("unix://".length())), lh, lp, adv,
-        raftPort != null ? raftPort : lp + 1, name);
+        raftPort != null ? raftPort : lp + 1, name, reg);
   }
 
   private static String guessAddress() {

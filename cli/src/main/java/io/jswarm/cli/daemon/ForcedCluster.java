@@ -31,6 +31,8 @@ final class ForcedCluster {
       }
       v.services().forEach(s -> out.add(StoreObject.newBuilder().setService(s).build()));
       v.tasks().forEach(t -> out.add(StoreObject.newBuilder().setTask(t).build()));
+      v.registryRepositories().forEach(r -> out.add(StoreObject.newBuilder().setRegistryRepository(r).build()));
+      v.registryBlobs().forEach(b -> out.add(StoreObject.newBuilder().setRegistryBlob(b).build()));
       return out;
     });
   }

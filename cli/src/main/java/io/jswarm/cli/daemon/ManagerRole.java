@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.jswarm.manager.ImageResolver;
 import io.jswarm.manager.Manager;
+import io.jswarm.registry.RegistryConfig;
+import io.jswarm.registry.cluster.ClusterRegistry;
 import io.jswarm.store.Member;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.RaftStoreConfig;
@@ -14,13 +16,18 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
-/** The manager role of this node: its Raft member (data-root/raft) and the Manager on top. */
+/**
+ * The manager role of this node: its Raft member (data-root/raft), the Manager on top, and the
+ * cluster registry (data-root/registry, metadata in the Raft store) on --registry-addr.
+ */
 final class ManagerRole {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ManagerRole.class.getName());
   private final DaemonConfig cfg;
   private final String nodeId;
   private final ImageResolver images;
   private final DispatcherProxy dispatcherProxy;
   private volatile Manager manager;
+  private volatile ClusterRegistry registry;
 
   ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy) {
     this.cfg = cfg;
@@ -49,11 +56,46 @@ final class ManagerRole {
     dispatcherProxy.set(m.dispatcher());
     m.start();
     manager = m;
+    registry = startRegistry(store);
     return m;
+  }
+
+  /** The cluster registry on --registry-addr; a bind failure is logged and the manager goes on without. */
+  private ClusterRegistry startRegistry(RaftStore store) {
+    String addr = cfg.registryAddr();
+    if (addr == null) return null;
+    int colon = addr.lastIndexOf(':');
+    try {
+      RegistryConfig rc = RegistryConfig.of(cfg.dataRoot().resolve("registry"))
+          .withAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+      ClusterRegistry r = ClusterRegistry.start(rc, new RaftClusterStore(store, nodeId), nodeId, addr,
+          ClusterRegistry.DURABLE_TIMEOUT);
+      LOG.info("cluster registry serving on " + addr);
+      return r;
+    } catch (RuntimeException e) {
+      LOG.warning("the cluster registry could not start on " + addr + " (" + e.getMessage()
+          + "); this manager runs without it (set --registry-addr, or none)");
+      return null;
+    }
+  }
+
+  /** HOST:PORT of the registry this manager serves, or null. */
+  String registryAddr() {
+    ClusterRegistry r = registry;
+    return r == null ? null : r.address();
   }
 
   synchronized void stop() {
     dispatcherProxy.set(null);
+    ClusterRegistry r = registry;
+    registry = null;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        LOG.warning("closing the cluster registry: " + e.getMessage());
+      }
+    }
     Manager m = manager;
     manager = null;
     if (m != null) {

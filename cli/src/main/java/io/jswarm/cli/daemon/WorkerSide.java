@@ -57,6 +57,22 @@ final class WorkerSide implements AutoCloseable {
     };
   }
 
+  /**
+   * A registry on a manager's host is taken for that manager's built-in registry: its mirrors are
+   * the same port on the other managers' hosts (they share blobs and metadata), so a worker still
+   * pulls a pinned image after the manager it was pushed to died.
+   */
+  static List<String> clusterMirrors(String registry, List<String> managerAddrs) {
+    int c = registry.lastIndexOf(':');
+    if (c <= 0) return List.of();
+    String host = registry.substring(0, c);
+    String port = registry.substring(c + 1);
+    List<String> hosts = managerAddrs.stream().map(a -> a.lastIndexOf(':') > 0 ? a.substring(0, a.lastIndexOf(':')) : a)
+        .distinct().toList();
+    if (!hosts.contains(host)) return List.of();
+    return hosts.stream().filter(h -> !h.equals(host)).map(h -> h + ":" + port).toList();
+  }
+
   NodeDescription description() {
     Runtime rt = Runtime.getRuntime();
     long mem = ((com.sun.management.OperatingSystemMXBean)
@@ -71,6 +87,7 @@ final class WorkerSide implements AutoCloseable {
 
   synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate) {
     if (agent != null) return;
+    engine.setRegistryMirrors(registry -> clusterMirrors(registry, managerAddrs.get()));
     Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
         onNodeUpdate), engine);
     a.start();

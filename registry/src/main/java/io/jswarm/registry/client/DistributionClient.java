@@ -56,6 +56,16 @@ public final class DistributionClient {
   private final Credentials credentials;
   private final long chunkSize;
   private final Map<String, String> schemes = new ConcurrentHashMap<>();
+  private volatile java.util.function.Function<String, java.util.List<String>> mirrors = r -> java.util.List.of();
+
+  /**
+   * Registries that serve the same content as a given one (the other managers of a cluster, whose
+   * built-in registries share blobs and metadata). Reads (GET/HEAD) that cannot reach a registry
+   * are tried on its mirrors in order; writes never are.
+   */
+  public void setMirrors(java.util.function.Function<String, java.util.List<String>> mirrors) {
+    this.mirrors = mirrors == null ? r -> java.util.List.of() : mirrors;
+  }
 
   public DistributionClient() {
     this(null, 0);
@@ -235,7 +245,18 @@ public final class DistributionClient {
     if (registry == null) {
       throw new IllegalArgumentException("the image reference names no registry (REGISTRY/REPO[:TAG])");
     }
-    return schemes.computeIfAbsent(registry, this::probe) + "://" + registry;
+    try {
+      return schemes.computeIfAbsent(registry, this::probe) + "://" + registry;
+    } catch (RegistryClientException unreachable) {
+      for (String m : mirrors.apply(registry)) {
+        try {
+          return schemes.computeIfAbsent(m, this::probe) + "://" + m;
+        } catch (RegistryClientException e) {
+          unreachable.addSuppressed(e);
+        }
+      }
+      throw unreachable;
+    }
   }
 
   private String probe(String registry) {
@@ -264,6 +285,21 @@ public final class DistributionClient {
     try {
       return http.send(b.build(), handler);
     } catch (IOException e) {
+      HttpRequest failed = b.build();
+      if (failed.method().equals("GET") || failed.method().equals("HEAD")) {
+        for (String m : mirrors.apply(registry)) {
+          try {
+            URI u = failed.uri();
+            String path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            return http.send(b.uri(URI.create(base(m) + path)).build(), handler);
+          } catch (IOException | RegistryClientException other) {
+            e.addSuppressed(other);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new RegistryClientException("interrupted", ie);
+          }
+        }
+      }
       throw new RegistryClientException("registry " + registry + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

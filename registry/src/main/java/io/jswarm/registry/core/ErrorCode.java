@@ -15,7 +15,9 @@ public enum ErrorCode {
   UNAUTHORIZED(401),
   DENIED(403),
   UNSUPPORTED(405),
-  TOO_MANY_REQUESTS(429);
+  TOO_MANY_REQUESTS(429),
+  /** Not in the OCI list; Docker distribution's code for a registry that cannot serve now. */
+  UNAVAILABLE(503);
 
   private final int status;
 

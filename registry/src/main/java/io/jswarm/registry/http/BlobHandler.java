@@ -18,7 +18,13 @@ final class BlobHandler {
     String rangeHeader = req.getHeader("Range");
     Exchange.reply(req, ctx.blocking(() -> {
       Digest d = Digest.parse(ref);
-      long size = ctx.metadata().hasBlob(repo, d) ? ctx.blobs().size(d) : -1;
+      long size = -1;
+      if (ctx.metadata().hasBlob(repo, d)) {
+        size = ctx.blobs().size(d);
+        if (size < 0 && ctx.placement().fetch(d)) { // known to the cluster, held by another manager
+          size = ctx.blobs().size(d);
+        }
+      }
       if (size < 0) {
         throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry: " + d);
       }
@@ -38,6 +44,23 @@ final class BlobHandler {
           .header("Accept-Ranges", "bytes")
           .header("ETag", "\"" + d + "\"")
           .header("Cache-Control", "max-age=31536000");
+    }));
+  }
+
+  /**
+   * {@code GET /_jswarm/blobs/<digest>}: a blob this server holds, whatever repository links it;
+   * how cluster peers copy blobs from each other. Never fetches from a peer itself.
+   */
+  void getHeld(HttpServerRequest req, String ref) {
+    Exchange.reply(req, ctx.blocking(() -> {
+      Digest d = Digest.parse(ref);
+      long size = ctx.blobs().size(d);
+      if (size < 0) {
+        throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob not held here: " + d);
+      }
+      return Reply.of(200).file(ctx.blobs().path(d), 0, size)
+          .header("Content-Type", "application/octet-stream")
+          .header("Docker-Content-Digest", d);
     }));
   }
 

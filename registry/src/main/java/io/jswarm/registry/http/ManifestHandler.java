@@ -30,6 +30,9 @@ final class ManifestHandler {
       Digest d = resolve(repo, ref);
       String mediaType = d == null ? null : ctx.metadata().manifestMediaType(repo, d);
       long size = mediaType == null ? -1 : ctx.blobs().size(d);
+      if (mediaType != null && size < 0 && ctx.placement().fetch(d)) { // pushed through another manager
+        size = ctx.blobs().size(d);
+      }
       if (size < 0) {
         throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref);
       }
@@ -96,7 +99,7 @@ final class ManifestHandler {
     ParsedManifest m = ManifestParser.parse(bytes, contentType);
     RegistryMetadata meta = ctx.metadata();
     for (Digest blob : m.blobs()) {
-      if (!meta.hasBlob(repo, blob) || !ctx.blobs().exists(blob)) {
+      if (!meta.hasBlob(repo, blob) || !ctx.localOrFetched(blob)) {
         throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "blob unknown to registry: " + blob, blob.toString());
       }
     }
@@ -107,6 +110,12 @@ final class ManifestHandler {
       }
     }
     ctx.blobs().put(bytes, actual);
+    ctx.placement().stored(actual, bytes.length);
+    // acknowledged only once what it references (and its own bytes) survive the loss of a server
+    java.util.List<Digest> needed = new java.util.ArrayList<>(m.blobs());
+    needed.addAll(m.manifests());
+    needed.add(actual);
+    ctx.placement().awaitDurable(needed);
     RegistryMetadata.Referrer referrer = m.subject() == null ? null
         : new RegistryMetadata.Referrer(m.subject(), new Descriptor(MediaTypes.bare(m.mediaType()), actual.toString(),
             bytes.length, m.artifactType(), m.annotations()));

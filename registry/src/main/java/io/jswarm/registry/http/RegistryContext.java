@@ -1,5 +1,7 @@
 package io.jswarm.registry.http;
 
+import io.jswarm.registry.core.Digest;
+import io.jswarm.registry.store.BlobPlacement;
 import io.jswarm.registry.store.BlobStore;
 import io.jswarm.registry.store.RegistryMetadata;
 import io.jswarm.registry.store.UploadStore;
@@ -14,7 +16,13 @@ public record RegistryContext(
     UploadStore uploads,
     RegistryMetadata metadata,
     int maxManifestBytes,
-    int maxPageSize) {
+    int maxPageSize,
+    BlobPlacement placement) {
+
+  /** True when the blob is in this server's store, after fetching it from a peer if need be. Blocking. */
+  boolean localOrFetched(Digest d) {
+    return blobs.exists(d) || placement.fetch(d);
+  }
 
   /** Runs blocking work (file I/O, fsync) on the worker pool, unordered. */
   <T> Future<T> blocking(Callable<T> work) {

@@ -21,6 +21,7 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
   private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/?");
   private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/([^/]+)");
+  private static final Pattern HELD_BLOB = Pattern.compile("/_jswarm/blobs/([^/]+)");
   private static final Pattern REFERRERS = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
 
   private final RegistryContext ctx;
@@ -74,6 +75,9 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
     if (BASE.matcher(path).matches()) {
       only(method, HttpMethod.GET, HttpMethod.HEAD);
       Exchange.afterBody(req, () -> Exchange.send(req, Reply.of(200).json("{}")));
+    } else if ((m = HELD_BLOB.matcher(path)).matches()) {
+      only(method, HttpMethod.GET, HttpMethod.HEAD);
+      blobs.getHeld(req, m.group(1));
     } else if ((m = TAGS.matcher(path)).matches()) {
       only(method, HttpMethod.GET);
       tags.list(req, name(m));

@@ -50,7 +50,7 @@ final class UploadHandler {
     } catch (RegistryException e) {
       return null;
     }
-    if (source == null || !ctx.metadata().hasBlob(source, d) || !ctx.blobs().exists(d)) {
+    if (source == null || !ctx.metadata().hasBlob(source, d) || !ctx.localOrFetched(d)) {
       return null;
     }
     ctx.metadata().linkBlob(repo, d);
@@ -139,6 +139,7 @@ final class UploadHandler {
   private Future<Reply> commit(RepoName repo, UploadSession s, Digest expected) {
     return ctx.blocking(() -> {
       ctx.uploads().commit(s, expected, ctx.blobs());
+      ctx.placement().stored(expected, ctx.blobs().size(expected));
       ctx.metadata().linkBlob(repo, expected);
       return created(repo, expected);
     });

@@ -94,6 +94,11 @@ public final class LocalEngine implements AutoCloseable {
     return puller;
   }
 
+  /** Registries to read from when one cannot be reached (see {@code DistributionClient.setMirrors}). */
+  public void setRegistryMirrors(java.util.function.Function<String, java.util.List<String>> mirrors) {
+    registryClient.setMirrors(mirrors);
+  }
+
   public ImagePusher pusher() {
     return new ImagePusher(images, registryClient);
   }

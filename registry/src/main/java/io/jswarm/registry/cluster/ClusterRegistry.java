@@ -1,0 +1,62 @@
+package io.jswarm.registry.cluster;
+
+import io.jswarm.registry.RegistryConfig;
+import io.jswarm.registry.RegistryServer;
+import io.jswarm.registry.store.BlobStore;
+import java.time.Duration;
+
+/**
+ * The registry a manager serves inside a cluster: a {@link RegistryServer} whose metadata lives
+ * in the cluster store ({@link RaftRegistryMetadata}) and whose blobs are shared with the other
+ * managers ({@link BlobReplicator}). {@link #close()} stops both.
+ */
+public final class ClusterRegistry implements AutoCloseable {
+  /** How long a manifest PUT waits for its blobs to reach a second manager. */
+  public static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final RegistryServer server;
+  private final BlobReplicator replicator;
+  private final String address;
+
+  private ClusterRegistry(RegistryServer server, BlobReplicator replicator, String address) {
+    this.server = server;
+    this.replicator = replicator;
+    this.address = address;
+  }
+
+  /**
+   * Binds {@code cfg}'s address and starts replicating.
+   *
+   * @param advertised HOST:PORT other managers reach this registry at
+   */
+  public static ClusterRegistry start(RegistryConfig cfg, ClusterStore store, String selfId, String advertised,
+      Duration durableTimeout) {
+    BlobReplicator replicator = new BlobReplicator(store, new BlobStore(cfg.root()), selfId, advertised, durableTimeout);
+    RegistryServer server;
+    try {
+      server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator);
+    } catch (RuntimeException e) {
+      replicator.close();
+      throw e;
+    }
+    replicator.start();
+    return new ClusterRegistry(server, replicator, advertised);
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      replicator.close();
+    } finally {
+      server.close();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.jswarm.registry.cluster;
+
+import io.jswarm.api.RegistryBlob;
+import io.jswarm.api.RegistryRepository;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the cluster registry needs of the replicated store, implemented by the daemon on top of
+ * raft-store (the registry module does not depend on raft-store). Reads are of this manager's
+ * applied state; writes are replicated and durable when they return.
+ */
+public interface ClusterStore {
+  Optional<RegistryRepository> repository(String name);
+
+  List<RegistryRepository> repositories();
+
+  Optional<RegistryBlob> blob(String digest);
+
+  List<RegistryBlob> blobs();
+
+  /**
+   * Rewrites one repository atomically: {@code fn} gets the stored one (null when there is none)
+   * and returns the new one (null deletes it; an equal object writes nothing). {@code fn} may run
+   * more than once (version conflicts are retried), so it must not have other effects.
+   */
+  void updateRepository(String name, UnaryOperator<RegistryRepository> fn);
+
+  /** As {@link #updateRepository} for a blob record. */
+  void updateBlob(String digest, UnaryOperator<RegistryBlob> fn);
+
+  /** Node ids of the cluster's managers, this one included. */
+  Set<String> managers();
+
+  /** Calls {@code listener} (off the store's apply thread) after blob records change. Close to stop. */
+  AutoCloseable onBlobChanges(Consumer<List<RegistryBlob>> listener);
+}
