@@ -108,7 +108,7 @@ class SkopeoIT {
 
   static Result exec(String... cmd) throws Exception {
     List<String> full = new ArrayList<>(List.of(cmd));
-    Process p = new ProcessBuilder(full).directory(work.toFile()).start();
+    Process p = new ProcessBuilder(full).start();
     CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
     CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
