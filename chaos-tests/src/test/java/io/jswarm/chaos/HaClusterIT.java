@@ -120,6 +120,18 @@ class HaClusterIT {
     tasks.forEach(t -> perNode.merge(t.getNodeId(), 1, Integer::sum));
     assertEquals(5, perNode.size(), "every node runs a task: " + perNode);
     assertTrue(perNode.values().stream().allMatch(n -> n <= 2), perNode.toString());
+
+    // settings travel through Raft: every manager records the election timeout for its next start
+    lab.jswarmOk("h2", "swarm", "update", "--election-timeout", "1200ms");
+    Lab.await(Duration.ofSeconds(20), () -> lab.managers().stream().allMatch(h -> {
+      try {
+        java.nio.file.Path f = lab.dir().resolve(h).resolve("data/raft-election-timeout-ms");
+        return java.nio.file.Files.exists(f) && java.nio.file.Files.readString(f).trim().equals("1200");
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }), "every manager recorded the election timeout");
+    assertTrue(lab.jswarmOk("h3", "swarm", "inspect").out().contains("\"electionTimeoutMs\": \"1200\""));
   }
 
   @Test

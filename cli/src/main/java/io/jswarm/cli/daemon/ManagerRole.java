@@ -28,12 +28,14 @@ final class ManagerRole {
   private final DispatcherProxy dispatcherProxy;
   private volatile Manager manager;
   private volatile ClusterRegistry registry;
+  private final RaftSettings raftSettings;
 
   ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy) {
     this.cfg = cfg;
     this.nodeId = nodeId;
     this.images = images;
     this.dispatcherProxy = dispatcherProxy;
+    this.raftSettings = new RaftSettings(cfg.dataRoot());
   }
 
   Manager manager() {
@@ -50,11 +52,12 @@ final class ManagerRole {
    */
   synchronized Manager start(List<Member> initialMembers) throws IOException {
     if (manager != null) return manager;
-    RaftStoreConfig rc = RaftStoreConfig.defaults(raftDir(), nodeId, cfg.raftAddr(), initialMembers);
+    RaftStoreConfig rc = raftSettings.config(raftDir(), nodeId, cfg.raftAddr(), initialMembers);
     RaftStore store = RaftStore.open(rc);
     Manager m = new Manager(store, images);
     dispatcherProxy.set(m.dispatcher());
     m.start();
+    raftSettings.follow(store);
     manager = m;
     registry = startRegistry(store);
     return m;
@@ -86,6 +89,7 @@ final class ManagerRole {
   }
 
   synchronized void stop() {
+    raftSettings.close();
     dispatcherProxy.set(null);
     ClusterRegistry r = registry;
     registry = null;
