@@ -2,7 +2,12 @@ package io.jswarm.manager.control;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.jswarm.api.Placement;
+import io.jswarm.api.PlacementPreference;
+import io.jswarm.api.ResourceRequirements;
 import io.jswarm.api.ServiceSpec;
+import io.jswarm.api.UpdateConfig;
+import io.jswarm.manager.scheduler.Constraint;
 import java.util.regex.Pattern;
 
 /** Checks a service spec before anything is written; every message says what to fix. */
@@ -23,14 +28,54 @@ public final class ServiceSpecs {
     if (image.isEmpty()) throw invalid("an image is required: jswarm service create [OPTIONS] IMAGE [COMMAND] [ARG...]");
     if (!IMAGE.matcher(image).matches()) throw invalid("invalid image reference \"" + image + "\"");
     if (!spec.hasReplicated() && !spec.hasGlobal()) throw invalid("service mode is missing (replicated or global)");
-    if (spec.hasGlobal()) throw Status.UNIMPLEMENTED.withDescription("global services are not supported yet").asException();
-    if (spec.getReplicated().getReplicas() > 100_000) throw invalid("replicas must be between 0 and 100000");
+    if (spec.hasReplicated() && spec.getReplicated().getReplicas() > 100_000) throw invalid("replicas must be between 0 and 100000");
     for (String e : spec.getTask().getContainer().getEnvList()) {
       if (e.isEmpty() || e.startsWith("=")) throw invalid("invalid environment variable \"" + e + "\": use KEY=VALUE");
     }
     var restart = spec.getTask().getRestart();
     if (restart.getDelayMs() < 0) throw invalid("restart delay must not be negative");
+    if (restart.getWindowMs() < 0) throw invalid("restart window must not be negative");
+    validatePlacement(spec.getTask().getPlacement());
+    validateResources(spec.getTask().getResources());
+    validateUpdate("update", spec.getUpdateConfig());
+    validateUpdate("rollback", spec.getRollbackConfig());
     if (spec.getTask().getContainer().getStopGracePeriodMs() < 0) throw invalid("stop grace period must not be negative");
+  }
+
+  private static void validatePlacement(Placement p) throws StatusException {
+    for (String c : p.getConstraintsList()) {
+      try {
+        Constraint.parse(c);
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
+    }
+    for (PlacementPreference pref : p.getPreferencesList()) {
+      String k = pref.getSpread();
+      boolean ok = (k.startsWith("node.labels.") && k.length() > 12) || (k.startsWith("engine.labels.") && k.length() > 14)
+          || k.equals("node.id") || k.equals("node.hostname") || k.equals("node.role")
+          || k.equals("node.platform.os") || k.equals("node.platform.arch");
+      if (!ok) throw invalid("invalid placement preference \"spread=" + k + "\": spread over node.labels.<name>, engine.labels.<name> or a node.* attribute");
+    }
+  }
+
+  private static void validateResources(ResourceRequirements r) throws StatusException {
+    for (var e : java.util.Map.of("reserve", r.getReservations(), "limit", r.getLimits()).entrySet()) {
+      if (e.getValue().getNanoCpus() < 0) throw invalid("--" + e.getKey() + "-cpu must not be negative");
+      if (e.getValue().getMemoryBytes() < 0) throw invalid("--" + e.getKey() + "-memory must not be negative");
+      if (e.getValue().getPids() < 0) throw invalid("--" + e.getKey() + "-pids must not be negative");
+    }
+    if (r.getLimits().getMemoryBytes() > 0 && r.getLimits().getMemoryBytes() < 4L << 20) {
+      throw invalid("--limit-memory must be at least 4MiB");
+    }
+  }
+
+  private static void validateUpdate(String which, UpdateConfig u) throws StatusException {
+    if (u.getDelayMs() < 0) throw invalid("--" + which + "-delay must not be negative");
+    if (u.getMonitorMs() < 0) throw invalid("--" + which + "-monitor must not be negative");
+    if (u.getMaxFailureRatio() < 0 || u.getMaxFailureRatio() > 1 || Double.isNaN(u.getMaxFailureRatio())) {
+      throw invalid("--" + which + "-max-failure-ratio must be between 0 and 1");
+    }
   }
 
   static StatusException invalid(String msg) {
