@@ -1,0 +1,55 @@
+package io.jswarm.manager.control;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.jswarm.api.RestartPolicy.Condition;
+import io.jswarm.api.ServiceSpec;
+import io.jswarm.manager.Fixtures;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ServiceSpecsTest {
+  static ServiceSpec spec(UnaryOperator<io.jswarm.api.TaskSpec.Builder> f) {
+    ServiceSpec s = Fixtures.service("s", 1, Condition.ANY).getSpec();
+    return s.toBuilder().setTask(f.apply(s.getTask().toBuilder())).build();
+  }
+
+  static String rejected(ServiceSpec s) {
+    StatusException e = assertThrows(StatusException.class, () -> ServiceSpecs.validate(s));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    return e.getStatus().getDescription();
+  }
+
+  @Test
+  void placementAndResourcesAreChecked() throws Exception {
+    ServiceSpecs.validate(spec(t -> { t.getPlacementBuilder().addConstraints("node.labels.zone==a").addConstraints("service!=db"); return t; }));
+    assertTrue(rejected(spec(t -> { t.getPlacementBuilder().addConstraints("node.labels.zone=a"); return t; }))
+        .startsWith("invalid constraint \"node.labels.zone=a\": use KEY==VALUE"));
+    assertTrue(rejected(spec(t -> { t.getPlacementBuilder().addConstraints("zone==a"); return t; })).contains("unknown key \"zone\""));
+    assertTrue(rejected(spec(t -> { t.getPlacementBuilder().addPreferencesBuilder().setSpread("zone"); return t; }))
+        .startsWith("invalid placement preference"));
+    assertEquals("--reserve-memory must not be negative",
+        rejected(spec(t -> { t.getResourcesBuilder().getReservationsBuilder().setMemoryBytes(-1); return t; })));
+    assertEquals("--reserve-cpu must not be negative",
+        rejected(spec(t -> { t.getResourcesBuilder().getReservationsBuilder().setNanoCpus(-1); return t; })));
+    assertEquals("--limit-memory must be at least 4MiB",
+        rejected(spec(t -> { t.getResourcesBuilder().getLimitsBuilder().setMemoryBytes(1000); return t; })));
+    assertEquals("restart window must not be negative", rejected(spec(t -> { t.getRestartBuilder().setWindowMs(-5); return t; })));
+  }
+
+  @Test
+  void updateConfigIsChecked() {
+    ServiceSpec s = spec(t -> t);
+    assertEquals("--update-max-failure-ratio must be between 0 and 1",
+        rejected(s.toBuilder().setUpdateConfig(s.getUpdateConfig().toBuilder().setMaxFailureRatio(1.5)).build()));
+    assertEquals("--rollback-delay must not be negative",
+        rejected(s.toBuilder().setRollbackConfig(s.getRollbackConfig().toBuilder().setDelayMs(-1)).build()));
+  }
+
+  @Test
+  void globalModeIsAccepted() throws Exception {
+    ServiceSpecs.validate(spec(t -> t).toBuilder().setGlobal(io.jswarm.api.GlobalService.getDefaultInstance()).build());
+  }
+}
