@@ -299,6 +299,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** A failed container the OOM killer ended says so, not just "non-zero exit (137)". */
+  private TaskStatus oomAware(TaskStatus st) {
+    if (st.getState() != TaskState.FAILED || !st.hasContainer() || st.getContainer().getExitCode() <= 0) return st;
+    String id = st.getContainer().getContainerId();
+    if (id.isEmpty() || !engine.oomKilled(id, st.getContainer().getExitCode())) return st;
+    return st.toBuilder().setErr("task: OOM killed (memory limit reached; exit " + st.getContainer().getExitCode() + ")").build();
+  }
+
   private void reconcile() {
     List<Task> tasks;
     Map<String, TaskState> reported;
@@ -322,7 +330,7 @@ public final class Agent implements AutoCloseable {
     List<Action> plan = Reconciler.plan(tasks, states, reported, busyNow, remembered, System.currentTimeMillis());
     for (Action action : plan) {
       if (action instanceof Action.Report r) {
-        report(r.taskId(), r.status());
+        report(r.taskId(), oomAware(r.status()));
       } else if (action instanceof Action.Start st) {
         submit(st.task().getId(), () -> runTask(st.task()));
       } else if (action instanceof Action.StopAndRemove s) {

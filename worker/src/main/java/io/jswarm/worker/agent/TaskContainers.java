@@ -4,6 +4,7 @@ import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.Task;
 import io.jswarm.worker.engine.ContainerConfig;
 import io.jswarm.worker.engine.Image;
+import io.jswarm.worker.engine.ResourceLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,7 +59,12 @@ final class TaskContainers {
     labels.put("io.jswarm.service.name", t.getServiceName());
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
-        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels);
+        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels, limits(t));
+  }
+
+  static ResourceLimits limits(Task t) {
+    var l = t.getSpec().getResources().getLimits();
+    return new ResourceLimits(l.getNanoCpus(), l.getMemoryBytes(), l.getPids());
   }
 
   static long stopGraceMs(Task t) {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param user "" (root), uid[:gid] or name[:group] looked up in the rootfs' /etc/passwd and /etc/group
  * @param hostname "" = the first 12 characters of the id
  * @param netnsPath path of a network namespace to join (e.g. /var/run/netns/x); "" = a new empty one
+ * @param limits cgroup limits (cpu, memory, pids)
  */
 public record ContainerConfig(
     String id,
@@ -24,7 +25,14 @@ public record ContainerConfig(
     String user,
     String hostname,
     String netnsPath,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    ResourceLimits limits) {
+
+  /** Without limits. */
+  public ContainerConfig(String id, String taskId, String image, List<String> args, List<String> env,
+      String workingDir, String user, String hostname, String netnsPath, Map<String, String> labels) {
+    this(id, taskId, image, args, env, workingDir, user, hostname, netnsPath, labels, ResourceLimits.NONE);
+  }
 
   public ContainerConfig {
     if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
@@ -34,6 +42,7 @@ public record ContainerConfig(
       throw new IllegalArgumentException("no command specified for container " + id);
     }
     taskId = taskId == null ? "" : taskId;
+    limits = limits == null ? ResourceLimits.NONE : limits;
     args = List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
     workingDir = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;

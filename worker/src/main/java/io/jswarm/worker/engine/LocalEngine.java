@@ -180,6 +180,11 @@ public final class LocalEngine implements AutoCloseable {
     locks.remove(id);
   }
 
+  /** Whether the OOM killer ended the (stopped, not yet removed) container. */
+  public boolean oomKilled(String id, int exitCode) {
+    return OomCheck.oomKilled(Path.of("/sys/fs/cgroup"), cgroupPath(id), exitCode);
+  }
+
   /** @throws NotFoundException no such container */
   public ContainerState state(String id) {
     Container c = requireRecord(id);

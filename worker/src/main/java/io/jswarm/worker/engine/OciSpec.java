@@ -102,6 +102,7 @@ final class OciSpec {
     ObjectNode deny = res.putArray("devices").addObject();
     deny.put("allow", false);
     deny.put("access", "rwm");
+    limits(res, c.limits());
     ArrayNode ns = linux.putArray("namespaces");
     for (String t : List.of("pid", "mount", "ipc", "uts")) {
       ns.addObject().put("type", t);
@@ -114,6 +115,23 @@ final class OciSpec {
     strings(linux.putArray("maskedPaths"), MASKED);
     strings(linux.putArray("readonlyPaths"), READONLY);
     return s;
+  }
+
+  /** Cgroup limits (runc applies them to cgroups v1 and v2 alike). */
+  static void limits(ObjectNode res, ResourceLimits l) {
+    if (l.memoryBytes() > 0) {
+      ObjectNode m = res.putObject("memory");
+      m.put("limit", l.memoryBytes());
+      m.put("swap", l.memoryBytes()); // memory+swap: no swap beyond the limit
+    }
+    if (l.nanoCpus() > 0) {
+      ObjectNode cpu = res.putObject("cpu");
+      cpu.put("quota", l.cpuQuotaUs());
+      cpu.put("period", ResourceLimits.CFS_PERIOD_US);
+    }
+    if (l.pids() > 0) {
+      res.putObject("pids").put("limit", l.pids());
+    }
   }
 
   /** Adds PATH and HOSTNAME when the config has none, as Docker does. */

@@ -60,6 +60,34 @@ class OciSpecTest {
   }
 
   @Test
+  void limitsBecomeCgroupResources() {
+    ContainerConfig c = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        new ResourceLimits(1_500_000_000L, 16L << 20, 64));
+    JsonNode res = OciSpec.generate(c, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
+    assertEquals(16L << 20, res.path("memory").path("limit").asLong());
+    assertEquals(16L << 20, res.path("memory").path("swap").asLong());
+    assertEquals(150_000, res.path("cpu").path("quota").asLong());
+    assertEquals(100_000, res.path("cpu").path("period").asLong());
+    assertEquals(64, res.path("pids").path("limit").asLong());
+    ContainerConfig none = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of());
+    JsonNode r2 = OciSpec.generate(none, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
+    assertTrue(r2.path("memory").isMissingNode() && r2.path("cpu").isMissingNode() && r2.path("pids").isMissingNode());
+  }
+
+  @Test
+  void oomKillIsReadFromTheMemoryCgroup(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    java.nio.file.Path cg = java.nio.file.Files.createDirectories(root.resolve("memory/jswarm-n/a"));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+    assertTrue(OomCheck.oomKilled(root, "/jswarm-n/a", 137));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+    assertFalse(OomCheck.oomKilled(root, "/jswarm-n/a", 137));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");
+    java.nio.file.Files.writeString(cg.resolve("memory.failcnt"), "12\n");
+    assertTrue(OomCheck.oomKilled(root, "/jswarm-n/a", 137), "old kernels: SIGKILL + failcnt");
+    assertFalse(OomCheck.oomKilled(root, "/jswarm-n/a", 1));
+  }
+
+  @Test
   void cgroupParentIsSanitizedNodeName() {
     assertEquals("/jswarm-node_1", OciSpec.cgroupParent("node/1"));
   }
