@@ -79,7 +79,13 @@ public final class ServiceUpdate extends ClientCommand {
     client().control().updateService(UpdateServiceRequest.newBuilder()
         .setServiceId(s.getId()).setVersion(s.getMeta().getVersion()).setSpec(spec).build());
     out().println(s.getSpec().getName());
-    if (!detach) return new ConvergenceProgress(client(), out(), quiet).await(s.getId());
-    return 0;
+    if (detach) return 0;
+    int rc = new ConvergenceProgress(client(), out(), quiet).await(s.getId());
+    var st = client().control().getService(GetServiceRequest.newBuilder().setRef(s.getId()).build()).getUpdateStatus();
+    if (rc == 0 && (st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_STARTED
+        || st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_COMPLETED)) {
+      throw new io.jswarm.cli.CliException("service " + s.getSpec().getName() + " rolled back: " + st.getMessage());
+    }
+    return rc;
   }
 }

@@ -59,7 +59,9 @@ public final class GlobalReconciler {
       live.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()).reversed());
       for (int i = 1; i < live.size(); i++) update.add(ReplicatedReconciler.withDesired(live.get(i), TaskState.SHUTDOWN));
       if (live.isEmpty()) {
-        if (takesNew && !ended(mine, service)) create.add(pinned(service, n, 0, ids));
+        boolean stopping = mine.stream().anyMatch(x -> ReplicatedReconciler.stopping(x, service))
+            && n.getStatus().getState() != NodeStatus.State.DOWN;
+        if (takesNew && !stopping && !ended(mine, service)) create.add(pinned(service, n, 0, ids));
         continue;
       }
       Task t = live.get(0);
@@ -73,8 +75,7 @@ public final class GlobalReconciler {
         }
       } else if (t.getSpecVersion() != service.getSpecVersion() && budget > 0 && takesNew) {
         budget--;
-        update.add(ReplicatedReconciler.withDesired(t, TaskState.SHUTDOWN));
-        create.add(pinned(service, n, 0, ids));
+        update.add(ReplicatedReconciler.withDesired(t, TaskState.SHUTDOWN)); // replaced once it is down
       }
     }
     // Tasks on nodes that left the swarm.

@@ -69,7 +69,9 @@ public final class ReplicatedReconciler {
       live = new ArrayList<>(live);
       live.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()).reversed());
       if (live.isEmpty()) {
-        if (!slotEnded(tasks, slot, service)) create.add(newTask(service, slot, 0, 0, ids));
+        if (!slotEnded(tasks, slot, service) && !replacedStillStopping(tasks, slot, service, downNodes)) {
+          create.add(newTask(service, slot, 0, 0, ids));
+        }
         continue;
       }
       Task t = live.get(0);
@@ -95,8 +97,9 @@ public final class ReplicatedReconciler {
         }
       } else if (t.getSpecVersion() != service.getSpecVersion() && budget > 0) {
         budget--;
-        if (!startFirst) update.add(withDesired(t, TaskState.SHUTDOWN));
-        create.add(newTask(service, slot, 0, 0, ids));
+        // stop-first: the replacement is made once this task is down (a later pass).
+        if (startFirst) create.add(newTask(service, slot, 0, 0, ids));
+        else update.add(withDesired(t, TaskState.SHUTDOWN));
       }
     }
     for (Map.Entry<Long, List<Task>> e : liveBySlot.entrySet()) {
@@ -114,6 +117,24 @@ public final class ReplicatedReconciler {
       if (t.getDesiredState() != TaskState.REMOVE) out.add(withDesired(t, TaskState.REMOVE));
     }
     return out;
+  }
+
+  /**
+   * A stop-first update stopped the slot's stale task, which has not stopped yet: its
+   * replacement waits (unless the node is down, when it never will report).
+   */
+  static boolean replacedStillStopping(List<Task> tasks, long slot, Service service, Set<String> downNodes) {
+    for (Task t : tasks) {
+      if (t.getSlot() == slot && stopping(t, service) && !downNodes.contains(t.getNodeId())) return true;
+    }
+    return false;
+  }
+
+  /** A stale task told to shut down that is still on its node. */
+  static boolean stopping(Task t, Service service) {
+    return t.getSpecVersion() != service.getSpecVersion() && t.getDesiredState() == TaskState.SHUTDOWN
+        && !TaskStates.isTerminal(t.getStatus().getState())
+        && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber();
   }
 
   /**

@@ -61,6 +61,7 @@ public final class UpdateSupervisor {
       TaskState obs = t.getStatus().getState();
       if (!current) {
         if (t.getDesiredState() == TaskState.RUNNING && !TaskStates.isTerminal(obs)) stale++;
+        if (ReplicatedReconciler.stopping(t, s)) inFlight++; // stop-first: its replacement is yet to come
         continue;
       }
       boolean sinceStart = t.getMeta().getCreatedAtMs() >= st.getStartedAtMs();

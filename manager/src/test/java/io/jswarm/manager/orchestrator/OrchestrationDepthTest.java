@@ -137,12 +137,18 @@ class OrchestrationDepthTest {
     var step = UpdateSupervisor.step(s, ts, 3, 200);
     assertEquals(1, step.budget());
     var plan = ReplicatedReconciler.reconcile(s, ts, Set.of(), 200, ids, step.budget(), step.startFirst());
-    assertEquals(1, plan.create().size());
-    assertEquals(1, plan.update().size(), "stop-first: the old task stops with the new one's creation");
-    // The new task is in flight: nothing more until it runs.
+    assertTrue(plan.create().isEmpty(), "stop-first: the replacement waits until the old task is down");
+    assertEquals(1, plan.update().size());
     List<Task> next = new ArrayList<>(ts);
     next.set(0, plan.update().get(0));
-    next.add(plan.create().get(0).toBuilder().setMeta(io.jswarm.api.Meta.newBuilder().setCreatedAtMs(200)).build());
+    assertEquals(0, UpdateSupervisor.step(s, next, 3, 250).budget(), "the stopping task is in flight");
+    assertTrue(ReplicatedReconciler.reconcile(s, next, Set.of(), 250, ids, 0, false).isEmpty());
+    // Down now: its replacement comes, and is in flight until it runs.
+    next.set(0, next.get(0).toBuilder().setStatus(TaskStatus.newBuilder().setState(TaskState.SHUTDOWN)).build());
+    plan = ReplicatedReconciler.reconcile(s, next, Set.of(), 260, ids, 0, false);
+    assertEquals(1, plan.create().size());
+    assertEquals(1L, plan.create().get(0).getSlot());
+    next.add(plan.create().get(0).toBuilder().setMeta(io.jswarm.api.Meta.newBuilder().setCreatedAtMs(260)).build());
     assertEquals(0, UpdateSupervisor.step(s, next, 3, 300).budget());
   }
 
