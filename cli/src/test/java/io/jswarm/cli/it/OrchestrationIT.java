@@ -64,9 +64,11 @@ class OrchestrationIT {
     return js.ok("service", "inspect", service).out();
   }
 
-  static void rm(String service) throws Exception {
-    js.ok("service", "rm", service);
-    JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(), service + " gone");
+  /** Removes the services and waits until no container is left (each test leaves none). */
+  static void rm(String... services) throws Exception {
+    for (String s : services) js.ok("service", "rm", s);
+    JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(),
+        String.join(", ", services) + " gone");
   }
 
   @Test
@@ -123,8 +125,7 @@ class OrchestrationIT {
         () -> ps("rep").contains("no suitable node (1 node not available for new tasks)"), "replacements wait");
     js.ok("node", "update", "--availability", "active", js.nodeName);
     JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runningRuncContainers(runcRoot).size() == 3, "back on the node");
-    rm("glob");
-    rm("rep");
+    rm("glob", "rep");
   }
 
   @Test
@@ -142,7 +143,10 @@ class OrchestrationIT {
   static int[] watchRunning(AtomicBoolean stop) {
     int[] mm = {Integer.MAX_VALUE, 0};
     while (!stop.get()) {
-      int n = Host.runningRuncContainers(runcRoot).size();
+      // runc list fails while a container's state is being written: such readings are skipped.
+      var r = JswarmProcess.exec(List.of("runc", "--root", runcRoot.toString(), "list"), Duration.ofSeconds(30));
+      if (r.exit() != 0) continue;
+      int n = (int) r.out().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 3 && f[2].equals("running")).count();
       mm[0] = Math.min(mm[0], n);
       mm[1] = Math.max(mm[1], n);
     }
@@ -187,8 +191,8 @@ class OrchestrationIT {
     assertNotEquals(0, r.exit(), r.all());
     assertTrue(r.err().contains("rolled back: update rolled back due to failure or early termination of task"), r.all());
     JswarmProcess.await(Duration.ofSeconds(60), () -> inspect("web").contains("\"state\": \"ROLLBACK_COMPLETED\""), "rolled back");
-    String spec = inspect("web");
-    assertTrue(spec.contains("\"sleep\"") && !spec.matches("(?s).*\"args\": \\[\"false\"\\].*"), spec);
+    String spec = js.ok("service", "inspect", "--pretty", "web").out();
+    assertTrue(spec.contains("Args:\t\tsleep 3600"), spec);
     assertTrue(spec.contains("ORDER=stop-first"), spec);
     JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runningRuncContainers(runcRoot).size() == 3, "3 running");
   }

@@ -62,6 +62,12 @@ public final class ReplicatedReconciler {
       }
     }
 
+    // A slot being refilled (e.g. after a stop-first replacement stopped) takes from the batch.
+    if (budget != Long.MAX_VALUE) {
+      for (long slot = 1; slot <= replicas; slot++) {
+        if (!liveBySlot.containsKey(slot)) budget = Math.max(0, budget - 1);
+      }
+    }
     for (long slot = 1; slot <= replicas; slot++) {
       List<Task> live = liveBySlot.getOrDefault(slot, List.of());
       // Keep the newest live task of a slot; any other is a leftover of a race, or the task a

@@ -153,6 +153,18 @@ class OrchestrationDepthTest {
   }
 
   @Test
+  void aSlotBeingRefilledTakesFromTheBatch() {
+    Service s = updated(service("s", 2, Condition.ANY), UpdateConfig.getDefaultInstance(), 100);
+    // Slot 1's stale task is down and not yet replaced; slot 2 is stale and running.
+    Task down = running(s, 1, 1).get(0).toBuilder().setDesiredState(TaskState.SHUTDOWN)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.SHUTDOWN)).build();
+    Task stale = running(s, 2, 1).get(1);
+    var plan = ReplicatedReconciler.reconcile(s, List.of(down, stale), Set.of(), 200, ids, 1, false);
+    assertEquals(List.of(1L), plan.create().stream().map(Task::getSlot).toList());
+    assertTrue(plan.update().isEmpty(), "slot 2 waits: one task at a time");
+  }
+
+  @Test
   void startFirstKeepsTheOldTaskUntilTheNewOneRuns() {
     Service s = updated(service("s", 1, Condition.ANY), UpdateConfig.newBuilder().setOrder(UpdateConfig.Order.START_FIRST).build(), 100);
     List<Task> ts = running(s, 1, 1);
