@@ -7,6 +7,7 @@ import io.jswarm.api.Task;
 import io.jswarm.api.TaskState;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ class OrchestrationLabIT {
     api = new Api(lab);
     Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "node", "ls").out().lines()
         .filter(l -> l.contains("Ready")).count() == 3, "3 nodes Ready");
+    for (String h : List.of("h1", "h2", "h3")) nodeId(h);
   }
 
   @AfterAll
@@ -44,8 +46,14 @@ class OrchestrationLabIT {
     if (lab != null) lab.close();
   }
 
+  static final Map<String, String> IDS = new HashMap<>();
+
+  /** The node id of a lab host, asked once (the info call can miss while a daemon is busy). */
   static String nodeId(String host) {
-    return api.info(host).orElseThrow().getNodeId();
+    return IDS.computeIfAbsent(host, h -> {
+      Lab.await(Duration.ofSeconds(30), () -> api.info(h).isPresent(), "info from " + h);
+      return api.info(h).orElseThrow().getNodeId();
+    });
   }
 
   /** node id → tasks of the service observed and desired RUNNING. */
