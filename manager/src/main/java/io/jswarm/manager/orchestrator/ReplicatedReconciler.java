@@ -196,8 +196,19 @@ public final class ReplicatedReconciler {
     return p.getDelaySet() ? p.getDelayMs() : DEFAULT_RESTART_DELAY_MS;
   }
 
+  /**
+   * A task that never reached a node (not yet ASSIGNED) has no worker to report its end: when it
+   * is told to stop, it is SHUTDOWN at once, so that it neither lingers as a pending ghost nor
+   * holds up an update's convergence.
+   */
   static Task withDesired(Task t, TaskState desired) {
-    return t.toBuilder().setDesiredState(desired).build();
+    Task.Builder b = t.toBuilder().setDesiredState(desired);
+    if (desired.getNumber() > TaskState.RUNNING.getNumber()
+        && t.getStatus().getState().getNumber() < TaskState.ASSIGNED.getNumber()) {
+      b.setStatus(t.getStatus().toBuilder().setState(TaskState.SHUTDOWN).setErr("")
+          .setMessage("shut down before it was scheduled"));
+    }
+    return b.build();
   }
 
   static Task newTask(Service s, long slot, long restarts, long notBeforeMs, Supplier<String> ids) {

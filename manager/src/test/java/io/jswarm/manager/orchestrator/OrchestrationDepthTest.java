@@ -153,6 +153,16 @@ class OrchestrationDepthTest {
   }
 
   @Test
+  void aPendingStaleTaskIsShutDownAtOnceAndReplaced() {
+    Service s = updated(service("s", 1, Condition.ANY), UpdateConfig.getDefaultInstance(), 100);
+    Task pending = task(s, 1, TaskState.PENDING, TaskState.RUNNING, "", 1).toBuilder().setSpecVersion(1).build();
+    var plan = ReplicatedReconciler.reconcile(s, List.of(pending), Set.of(), 200, ids, 1, false);
+    assertEquals(TaskState.SHUTDOWN, plan.update().get(0).getStatus().getState(), "no worker will report it");
+    plan = ReplicatedReconciler.reconcile(s, plan.update(), Set.of(), 210, ids, 1, false);
+    assertEquals(1, plan.create().size());
+  }
+
+  @Test
   void aSlotBeingRefilledTakesFromTheBatch() {
     Service s = updated(service("s", 2, Condition.ANY), UpdateConfig.getDefaultInstance(), 100);
     // Slot 1's stale task is down and not yet replaced; slot 2 is stale and running.
