@@ -37,6 +37,7 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--mode", description = "Service mode: replicated or global (default replicated)") String mode = "replicated";
   @Option(names = "--constraint", paramLabel = "EXPR", description = "Placement constraint, e.g. node.labels.zone==a, node.role!=manager, service!=db (anti-affinity)") List<String> constraints = new ArrayList<>();
   @Option(names = "--placement-pref", paramLabel = "PREF", description = "Placement preference: spread=node.labels.<name>") List<String> prefs = new ArrayList<>();
+  @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
@@ -59,6 +60,7 @@ public final class ServiceCreate extends ClientCommand {
         .addAllEnv(env).setDir(workdir).setUser(user).setHostname(hostname);
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
     if (stopSignal != null) c.setStopSignal(stopSignal);
+    for (String m : mounts) c.addMounts(MountFlags.parse(m));
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
     spec.getTaskBuilder().getPlacementBuilder().addAllConstraints(constraints);

@@ -31,6 +31,8 @@ public final class ServiceUpdate extends ClientCommand {
   @Option(names = "--constraint-rm", paramLabel = "EXPR", description = "Remove a placement constraint") List<String> constraintRm = new ArrayList<>();
   @Option(names = "--placement-pref-add", paramLabel = "PREF", description = "Add a placement preference (spread=node.labels.<name>)") List<String> prefAdd = new ArrayList<>();
   @Option(names = "--placement-pref-rm", paramLabel = "PREF", description = "Remove a placement preference") List<String> prefRm = new ArrayList<>();
+  @Option(names = "--mount-add", paramLabel = "MOUNT", description = "Add or update a mount (type=…,source=…,target=…)") List<String> mountAdd = new ArrayList<>();
+  @Option(names = "--mount-rm", paramLabel = "TARGET", description = "Remove the mount at this target path") List<String> mountRm = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
@@ -55,6 +57,16 @@ public final class ServiceUpdate extends ClientCommand {
         env.add(kv);
       }
       c.clearEnv().addAllEnv(env);
+    }
+    if (!mountAdd.isEmpty() || !mountRm.isEmpty()) {
+      var ms = new ArrayList<>(c.getMountsList());
+      ms.removeIf(m -> mountRm.contains(m.getTarget()));
+      for (String add : mountAdd) {
+        var m = MountFlags.parse(add);
+        ms.removeIf(x -> x.getTarget().equals(m.getTarget()));
+        ms.add(m);
+      }
+      c.clearMounts().addAllMounts(ms);
     }
     if (args != null) c.clearArgs().addAllArgs(List.of(args.trim().split("\\s+")));
     if (workdir != null) c.setDir(workdir);

@@ -139,6 +139,33 @@ class OrchestrationIT {
     rm("hog");
   }
 
+  @Test
+  @Order(4)
+  void readOnlyBindRefusesWritesAndAVolumeOutlivesItsTask() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("bind-src"));
+    js.ok("service", "create", "--name", "ro", "--detach", "--restart-condition", "none",
+        "--mount", "type=bind,source=" + src + ",target=/data,readonly", "busybox:it", "touch", "/data/f");
+    JswarmProcess.await(Duration.ofSeconds(60), () -> ps("ro").contains("Failed"), "write refused");
+    assertTrue(ps("ro").contains("non-zero exit (1)"), ps("ro"));
+    assertFalse(Files.exists(src.resolve("f")));
+    js.ok("service", "create", "--name", "vol", "--detach", "--restart-condition", "none",
+        "--mount", "type=volume,source=keep,target=/v", "--mount", "type=tmpfs,target=/t,tmpfs-size=1m",
+        "busybox:it", "sh", "-c", "echo kept > /v/f && echo gone > /t/f");
+    JswarmProcess.await(Duration.ofSeconds(60), () -> ps("vol").contains("Complete"), "volume written");
+    rm("ro", "vol");
+    assertEquals("kept", Files.readString(js.dataRoot.resolve("volumes/keep/_data/f")).trim(), "the volume outlives its task");
+    var missing = js.run("service", "create", "--name", "nosrc", "--detach", "--restart-condition", "none",
+        "--mount", "type=bind,source=/no/such/dir,target=/d", "busybox:it", "true");
+    assertEquals(0, missing.exit(), missing.all());
+    JswarmProcess.await(Duration.ofSeconds(60), () -> ps("nosrc").contains("bind source path does not exist: /no/such/dir"),
+        "missing bind source rejected");
+    rm("nosrc");
+    var unknown = js.run("service", "create", "--name", "m1", "--detach", "--mount", "type=nfs,target=/d", "busybox:it", "true");
+    assertTrue(unknown.exit() != 0 && unknown.err().contains("unknown mount type \"nfs\""), unknown.all());
+    var relative = js.run("service", "create", "--name", "m2", "--detach", "--mount", "type=bind,source=rel,target=/d", "busybox:it", "true");
+    assertTrue(relative.exit() != 0 && relative.err().contains("must be an absolute path on the node"), relative.all());
+  }
+
   /** Polls the running containers during an update: min and max seen. */
   static int[] watchRunning(AtomicBoolean stop) {
     int[] mm = {Integer.MAX_VALUE, 0};

@@ -2,6 +2,7 @@ package io.jswarm.manager.control;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.jswarm.api.Mount;
 import io.jswarm.api.Placement;
 import io.jswarm.api.PlacementPreference;
 import io.jswarm.api.ResourceRequirements;
@@ -36,6 +37,7 @@ public final class ServiceSpecs {
     if (restart.getDelayMs() < 0) throw invalid("restart delay must not be negative");
     if (restart.getWindowMs() < 0) throw invalid("restart window must not be negative");
     validatePlacement(spec.getTask().getPlacement());
+    validateMounts(spec.getTask().getContainer().getMountsList());
     validateResources(spec.getTask().getResources());
     validateUpdate("update", spec.getUpdateConfig());
     validateUpdate("rollback", spec.getRollbackConfig());
@@ -56,6 +58,36 @@ public final class ServiceSpecs {
           || k.equals("node.id") || k.equals("node.hostname") || k.equals("node.role")
           || k.equals("node.platform.os") || k.equals("node.platform.arch");
       if (!ok) throw invalid("invalid placement preference \"spread=" + k + "\": spread over node.labels.<name>, engine.labels.<name> or a node.* attribute");
+    }
+  }
+
+  private static final Pattern VOLUME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+
+  private static void validateMounts(java.util.List<Mount> mounts) throws StatusException {
+    java.util.Set<String> targets = new java.util.HashSet<>();
+    for (Mount m : mounts) {
+      if (m.getType() == Mount.Type.UNRECOGNIZED) throw invalid("invalid mount: unknown type; use bind, volume or tmpfs");
+      String t = m.getTarget();
+      if (!t.startsWith("/")) throw invalid("invalid mount target \"" + t + "\": must be an absolute path");
+      if (t.equals("/")) throw invalid("invalid mount target \"/\": the container's root cannot be a mount");
+      if (!targets.add(t)) throw invalid("duplicate mount target \"" + t + "\"");
+      switch (m.getType()) {
+        case BIND -> {
+          if (!m.getSource().startsWith("/")) {
+            throw invalid("invalid bind mount source \"" + m.getSource() + "\": must be an absolute path on the node");
+          }
+        }
+        case VOLUME -> {
+          if (!VOLUME.matcher(m.getSource()).matches()) {
+            throw invalid("invalid volume name \"" + m.getSource() + "\": use [a-zA-Z0-9][a-zA-Z0-9_.-]*");
+          }
+        }
+        case TMPFS -> {
+          if (!m.getSource().isEmpty()) throw invalid("a tmpfs mount takes no source");
+          if (m.getTmpfsSizeBytes() < 0) throw invalid("tmpfs-size must not be negative");
+        }
+        default -> throw invalid("invalid mount: unknown type; use bind, volume or tmpfs");
+      }
     }
   }
 

@@ -49,6 +49,23 @@ class ServiceSpecsTest {
   }
 
   @Test
+  void mountsAreChecked() throws Exception {
+    java.util.function.Function<io.jswarm.api.Mount, ServiceSpec> with = m -> spec(t -> {
+      t.getContainerBuilder().addMounts(m);
+      return t;
+    });
+    var ok = io.jswarm.api.Mount.newBuilder().setType(io.jswarm.api.Mount.Type.BIND).setSource("/srv").setTarget("/data").build();
+    ServiceSpecs.validate(with.apply(ok));
+    assertEquals("invalid bind mount source \"srv\": must be an absolute path on the node",
+        rejected(with.apply(ok.toBuilder().setSource("srv").build())));
+    assertEquals("invalid mount target \"data\": must be an absolute path",
+        rejected(with.apply(ok.toBuilder().setTarget("data").build())));
+    assertTrue(rejected(with.apply(ok.toBuilder().setTypeValue(9).build())).contains("unknown type"));
+    assertTrue(rejected(with.apply(ok.toBuilder().setType(io.jswarm.api.Mount.Type.VOLUME).setSource("../x").build()))
+        .startsWith("invalid volume name"));
+  }
+
+  @Test
   void globalModeIsAccepted() throws Exception {
     ServiceSpecs.validate(spec(t -> t).toBuilder().setGlobal(io.jswarm.api.GlobalService.getDefaultInstance()).build());
   }

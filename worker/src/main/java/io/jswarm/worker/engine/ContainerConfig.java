@@ -14,6 +14,7 @@ import java.util.Map;
  * @param hostname "" = the first 12 characters of the id
  * @param netnsPath path of a network namespace to join (e.g. /var/run/netns/x); "" = a new empty one
  * @param limits cgroup limits (cpu, memory, pids)
+ * @param mounts filesystems mounted into the container, in order
  */
 public record ContainerConfig(
     String id,
@@ -26,12 +27,13 @@ public record ContainerConfig(
     String hostname,
     String netnsPath,
     Map<String, String> labels,
-    ResourceLimits limits) {
+    ResourceLimits limits,
+    List<MountSpec> mounts) {
 
-  /** Without limits. */
+  /** Without limits or mounts. */
   public ContainerConfig(String id, String taskId, String image, List<String> args, List<String> env,
       String workingDir, String user, String hostname, String netnsPath, Map<String, String> labels) {
-    this(id, taskId, image, args, env, workingDir, user, hostname, netnsPath, labels, ResourceLimits.NONE);
+    this(id, taskId, image, args, env, workingDir, user, hostname, netnsPath, labels, ResourceLimits.NONE, List.of());
   }
 
   public ContainerConfig {
@@ -43,6 +45,7 @@ public record ContainerConfig(
     }
     taskId = taskId == null ? "" : taskId;
     limits = limits == null ? ResourceLimits.NONE : limits;
+    mounts = mounts == null ? List.of() : List.copyOf(mounts);
     args = List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
     workingDir = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;

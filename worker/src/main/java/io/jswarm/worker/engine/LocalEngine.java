@@ -43,6 +43,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private final Path containers;
   private final Path exits;
+  private final Volumes volumes;
   private final Path sockets;
   private final String cgroupParent;
   private final ImageStore images;
@@ -63,6 +64,7 @@ public final class LocalEngine implements AutoCloseable {
     Path root = dataRoot.toAbsolutePath();
     this.containers = root.resolve("containers");
     this.exits = root.resolve("exits");
+    this.volumes = new Volumes(root.resolve("volumes"));
     this.sockets = root.resolve("sock");
     this.cgroupParent = OciSpec.cgroupParent(nodeName);
     try {
@@ -118,7 +120,8 @@ public final class LocalEngine implements AutoCloseable {
         Collections.reverse(lower);
         Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
         UserSpec user = UserSpec.resolve(cfg.user(), rootfs);
-        Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(cfg, user, cgroupPath(cfg.id()))));
+        ContainerConfig resolved = volumes.resolve(cfg);
+        Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(resolved, user, cgroupPath(cfg.id()))));
         conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets);
         return c;
       } catch (IOException | RuntimeException e) {

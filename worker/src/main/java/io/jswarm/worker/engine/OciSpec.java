@@ -92,6 +92,19 @@ final class OciSpec {
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
     mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
+    for (MountSpec m : c.mounts()) {
+      List<String> opts = new java.util.ArrayList<>();
+      if (m.kind() == MountSpec.Kind.TMPFS) {
+        opts.addAll(List.of("nosuid", "nodev"));
+        if (m.sizeBytes() > 0) opts.add("size=" + m.sizeBytes());
+        if (m.readonly()) opts.add("ro");
+        mount(mounts, m.target(), "tmpfs", "tmpfs", opts);
+      } else { // bind; volumes arrive resolved to their host directory
+        opts.addAll(List.of("rbind", "rprivate"));
+        if (m.readonly()) opts.add("ro");
+        mount(mounts, m.target(), "bind", m.source(), opts);
+      }
+    }
 
     ObjectNode labels = s.putObject("annotations");
     c.labels().forEach(labels::put);

@@ -62,7 +62,7 @@ class OciSpecTest {
   @Test
   void limitsBecomeCgroupResources() {
     ContainerConfig c = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
-        new ResourceLimits(1_500_000_000L, 16L << 20, 64));
+        new ResourceLimits(1_500_000_000L, 16L << 20, 64), List.of());
     JsonNode res = OciSpec.generate(c, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
     assertEquals(16L << 20, res.path("memory").path("limit").asLong());
     assertEquals(16L << 20, res.path("memory").path("swap").asLong());
@@ -72,6 +72,30 @@ class OciSpecTest {
     ContainerConfig none = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of());
     JsonNode r2 = OciSpec.generate(none, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
     assertTrue(r2.path("memory").isMissingNode() && r2.path("cpu").isMissingNode() && r2.path("pids").isMissingNode());
+  }
+
+  @Test
+  void mountsFollowTheStandardOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    ContainerConfig c = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        ResourceLimits.NONE, List.of(new MountSpec(MountSpec.Kind.BIND, root.toString(), "/data", true, 0),
+            new MountSpec(MountSpec.Kind.VOLUME, "cache", "/cache", false, 0),
+            new MountSpec(MountSpec.Kind.TMPFS, "", "/scratch", false, 1 << 20)));
+    ContainerConfig resolved = new Volumes(root.resolve("volumes")).resolve(c);
+    assertTrue(java.nio.file.Files.isDirectory(root.resolve("volumes/cache/_data")), "volume made on first use");
+    JsonNode ms = OciSpec.generate(resolved, new UserSpec(0, 0, List.of()), "/x").path("mounts");
+    JsonNode bind = ms.get(ms.size() - 3), vol = ms.get(ms.size() - 2), tmp = ms.get(ms.size() - 1);
+    assertEquals("/data", bind.path("destination").asText());
+    assertEquals(root.toString(), bind.path("source").asText());
+    assertEquals("[\"rbind\",\"rprivate\",\"ro\"]", bind.path("options").toString());
+    assertEquals(root.resolve("volumes/cache/_data").toString(), vol.path("source").asText());
+    assertEquals("bind", vol.path("type").asText());
+    assertEquals("tmpfs", tmp.path("type").asText());
+    assertTrue(tmp.path("options").toString().contains("size=1048576"));
+    ContainerConfig missing = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        ResourceLimits.NONE, List.of(new MountSpec(MountSpec.Kind.BIND, "/no/such/dir", "/d", false, 0)));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Volumes(root.resolve("volumes")).resolve(missing));
+    assertEquals("invalid mount config: bind source path does not exist: /no/such/dir", e.getMessage());
   }
 
   @Test
