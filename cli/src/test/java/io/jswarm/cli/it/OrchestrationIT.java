@@ -140,11 +140,11 @@ class OrchestrationIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void readOnlyBindRefusesWritesAndAVolumeOutlivesItsTask() throws Exception {
     Path src = Files.createDirectories(dir.resolve("bind-src"));
     js.ok("service", "create", "--name", "ro", "--detach", "--restart-condition", "none",
-        "--mount", "type=bind,source=" + src + ",target=/data,readonly", "busybox:it", "touch", "/data/f");
+        "--mount", "type=bind,source=" + src + ",target=/data,readonly", "busybox:it", "sh", "-c", "echo x > /data/f");
     JswarmProcess.await(Duration.ofSeconds(60), () -> ps("ro").contains("Failed"), "write refused");
     assertTrue(ps("ro").contains("non-zero exit (1)"), ps("ro"));
     assertFalse(Files.exists(src.resolve("f")));
