@@ -37,6 +37,13 @@ public final class SpecFlags {
   @Option(names = "--rollback-max-failure-ratio", description = "Failure rate to tolerate during a rollback") String rollbackMaxFailureRatio;
   @Option(names = "--rollback-order", description = "Rollback order: stop-first, start-first") String rollbackOrder;
 
+  @Option(names = "--health-cmd", description = "Command to run to check health (run with /bin/sh -c)") String healthCmd;
+  @Option(names = "--health-interval", description = "Time between running the check (default 30s)") String healthInterval;
+  @Option(names = "--health-timeout", description = "Maximum time to allow one check to run (default 30s)") String healthTimeout;
+  @Option(names = "--health-retries", paramLabel = "N", description = "Consecutive failures needed to report unhealthy (default 3)") String healthRetries;
+  @Option(names = "--health-start-period", description = "Start period: failures then do not count (default 0s)") String healthStartPeriod;
+  @Option(names = "--no-healthcheck", description = "Disable any container-specified HEALTHCHECK") boolean noHealthcheck;
+
   private static final Pattern BYTES = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
   void apply(ServiceSpec.Builder spec) {
@@ -50,6 +57,16 @@ public final class SpecFlags {
     if (limitPids != null) lim.setPids(count("--limit-pids", limitPids));
     if (maxPerNode != null) task.getPlacementBuilder().setMaxReplicas(count("--replicas-max-per-node", maxPerNode));
     if (restartWindow != null) task.getRestartBuilder().setWindowMs(duration("--restart-window", restartWindow));
+    var h = task.getContainerBuilder().getHealthcheckBuilder();
+    if (noHealthcheck) {
+      if (healthCmd != null) throw new CliException("--no-healthcheck conflicts with --health-* options", 125);
+      h.clearTest().addTest("NONE");
+    }
+    if (healthCmd != null) h.clearTest().addTest("CMD-SHELL").addTest(healthCmd);
+    if (healthInterval != null) h.setIntervalMs(duration("--health-interval", healthInterval));
+    if (healthTimeout != null) h.setTimeoutMs(duration("--health-timeout", healthTimeout));
+    if (healthRetries != null) h.setRetries(count("--health-retries", healthRetries));
+    if (healthStartPeriod != null) h.setStartPeriodMs(duration("--health-start-period", healthStartPeriod));
     update("update", spec.getUpdateConfigBuilder(), updateParallelism, updateDelay, updateFailureAction,
         updateMonitor, updateMaxFailureRatio, updateOrder);
     update("rollback", spec.getRollbackConfigBuilder(), rollbackParallelism, rollbackDelay, rollbackFailureAction,

@@ -166,6 +166,24 @@ class OrchestrationIT {
     assertTrue(relative.exit() != 0 && relative.err().contains("must be an absolute path on the node"), relative.all());
   }
 
+  @Test
+  @Order(4)
+  void runningOnlyWhenHealthyAndAnUnhealthyTaskIsReplaced() throws Exception {
+    js.ok("service", "create", "--name", "hc", "--detach", "--health-cmd", "cat /tmp/ok", "--health-interval", "300ms",
+        "--health-retries", "100", "--stop-grace-period", "0s", "busybox:it", "sh", "-c", "sleep 3; echo > /tmp/ok; exec sleep 3600");
+    JswarmProcess.await(Duration.ofSeconds(30), () -> Host.runningRuncContainers(runcRoot).size() == 1, "container up");
+    String early = js.ok("service", "ps", "hc").out().lines().filter(l -> l.contains("hc.1")).findFirst().orElse("");
+    // DESIRED STATE says Running; CURRENT STATE must still say Starting.
+    assertTrue(early.contains("Starting") && early.split("Running", -1).length == 2, "not RUNNING before healthy: " + early);
+    JswarmProcess.await(Duration.ofSeconds(30), () -> js.ok("service", "ps", "hc").out().contains("Running"), "healthy → Running");
+    js.ok("service", "create", "--name", "sick", "--detach", "--health-cmd", "false", "--health-interval", "300ms",
+        "--health-retries", "2", "--restart-delay", "0s", "--stop-grace-period", "0s", "busybox:it", "sleep", "3600");
+    JswarmProcess.await(Duration.ofSeconds(60), () -> ps("sick").contains("task: unhealthy container"), "unhealthy → Failed");
+    JswarmProcess.await(Duration.ofSeconds(60), () -> ps("sick").lines().filter(l -> l.contains("sick.1")).count() >= 2,
+        "replaced");
+    rm("hc", "sick");
+  }
+
   /** Polls the running containers during an update: min and max seen. */
   static int[] watchRunning(AtomicBoolean stop) {
     int[] mm = {Integer.MAX_VALUE, 0};

@@ -217,7 +217,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void createService(CreateServiceRequest req, StreamObserver<Service> out) {
     Errors.unary(out, () -> {
-      ServiceSpec spec = pinImage(req.getSpec());
+      ServiceSpec spec = ServiceSpecs.normalize(pinImage(req.getSpec()));
       ServiceSpecs.validate(spec);
       String id = Ids.newId();
       RaftStore s = store();
@@ -286,7 +286,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         throw Status.ABORTED.withDescription("update out of sequence: service " + current.getSpec().getName()
             + " changed since it was read; run the command again").asException();
       }
-      ServiceSpec spec = req.getSpec();
+      ServiceSpec spec = ServiceSpecs.normalize(req.getSpec());
       if (!spec.getName().equals(current.getSpec().getName())) {
         throw Status.INVALID_ARGUMENT.withDescription("renaming a service is not supported").asException();
       }

@@ -9,6 +9,7 @@ import io.jswarm.api.ResourceRequirements;
 import io.jswarm.api.ServiceSpec;
 import io.jswarm.api.UpdateConfig;
 import io.jswarm.manager.scheduler.Constraint;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Checks a service spec before anything is written; every message says what to fix. */
@@ -17,6 +18,27 @@ public final class ServiceSpecs {
   private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*");
 
   private ServiceSpecs() {}
+
+  /**
+   * Drops empty sub-messages a client may have touched (placement, resources, healthcheck,
+   * update configs), so that an unchanged spec compares equal and replaces no task.
+   */
+  public static ServiceSpec normalize(ServiceSpec spec) {
+    ServiceSpec.Builder b = spec.toBuilder();
+    var t = b.getTaskBuilder();
+    if (t.hasPlacement() && t.getPlacement().equals(Placement.getDefaultInstance())) t.clearPlacement();
+    if (t.hasResources()) {
+      var r = t.getResourcesBuilder();
+      if (r.hasLimits() && r.getLimits().equals(io.jswarm.api.Resources.getDefaultInstance())) r.clearLimits();
+      if (r.hasReservations() && r.getReservations().equals(io.jswarm.api.Resources.getDefaultInstance())) r.clearReservations();
+      if (t.getResources().equals(ResourceRequirements.getDefaultInstance())) t.clearResources();
+    }
+    var c = t.getContainerBuilder();
+    if (c.hasHealthcheck() && c.getHealthcheck().equals(io.jswarm.api.HealthConfig.getDefaultInstance())) c.clearHealthcheck();
+    if (b.hasUpdateConfig() && b.getUpdateConfig().equals(UpdateConfig.getDefaultInstance())) b.clearUpdateConfig();
+    if (b.hasRollbackConfig() && b.getRollbackConfig().equals(UpdateConfig.getDefaultInstance())) b.clearRollbackConfig();
+    return b.build();
+  }
 
   public static void validate(ServiceSpec spec) throws StatusException {
     String name = spec.getName();
@@ -38,6 +60,16 @@ public final class ServiceSpecs {
     if (restart.getWindowMs() < 0) throw invalid("restart window must not be negative");
     validatePlacement(spec.getTask().getPlacement());
     validateMounts(spec.getTask().getContainer().getMountsList());
+    var h = spec.getTask().getContainer().getHealthcheck();
+    if (h.getIntervalMs() < 0 || h.getTimeoutMs() < 0 || h.getStartPeriodMs() < 0) {
+      throw invalid("--health-interval, --health-timeout and --health-start-period must not be negative");
+    }
+    if (h.getTestCount() > 0 && !List.of("CMD", "CMD-SHELL", "NONE").contains(h.getTest(0))) {
+      throw invalid("invalid healthcheck test: starts with CMD, CMD-SHELL or NONE");
+    }
+    if ((h.getTestCount() == 1 && !h.getTest(0).equals("NONE")) || (h.getTestCount() > 1 && h.getTest(0).equals("NONE"))) {
+      throw invalid("invalid healthcheck test " + h.getTestList() + ": a command is required (or NONE alone)");
+    }
     validateResources(spec.getTask().getResources());
     validateUpdate("update", spec.getUpdateConfig());
     validateUpdate("rollback", spec.getRollbackConfig());

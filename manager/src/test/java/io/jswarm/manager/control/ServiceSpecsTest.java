@@ -66,6 +66,19 @@ class ServiceSpecsTest {
   }
 
   @Test
+  void touchedEmptySubMessagesDoNotChangeTheTask() {
+    ServiceSpec plain = spec(t -> t);
+    ServiceSpec touched = plain.toBuilder().setUpdateConfig(io.jswarm.api.UpdateConfig.getDefaultInstance()).build();
+    var tb = touched.getTask().toBuilder();
+    tb.getPlacementBuilder();
+    tb.getResourcesBuilder().getLimitsBuilder();
+    tb.getContainerBuilder().getHealthcheckBuilder();
+    touched = touched.toBuilder().setTask(tb).build();
+    assertNotEquals(plain, touched);
+    assertEquals(ServiceSpecs.normalize(plain), ServiceSpecs.normalize(touched));
+  }
+
+  @Test
   void globalModeIsAccepted() throws Exception {
     ServiceSpecs.validate(spec(t -> t).toBuilder().setGlobal(io.jswarm.api.GlobalService.getDefaultInstance()).build());
   }

@@ -183,6 +183,18 @@ public final class LocalEngine implements AutoCloseable {
     locks.remove(id);
   }
 
+  /**
+   * Runs a command in a running container (a healthcheck probe): its exit code, or -1 when it
+   * did not finish within {@code timeoutMs} or could not run.
+   */
+  public int exec(String id, List<String> cmd, long timeoutMs) {
+    try {
+      return runc.exec(id, cmd, timeoutMs).exitCode();
+    } catch (EngineException e) {
+      return -1;
+    }
+  }
+
   /** Whether the OOM killer ended the (stopped, not yet removed) container. */
   public boolean oomKilled(String id, int exitCode) {
     return OomCheck.oomKilled(Path.of("/sys/fs/cgroup"), cgroupPath(id), exitCode);
