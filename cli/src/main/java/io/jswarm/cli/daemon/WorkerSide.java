@@ -36,6 +36,11 @@ final class WorkerSide implements AutoCloseable {
     return engineService;
   }
 
+  /** Containers and volumes of this node (local.proto). */
+  BindableService nodeLocalService() {
+    return new io.jswarm.worker.NodeLocalService(engine);
+  }
+
   ImageResolver imageResolver() {
     return ref -> engine.images().resolve(ref).map(Image::id);
   }

@@ -184,6 +184,43 @@ class OrchestrationIT {
     rm("hc", "sick");
   }
 
+  @Test
+  @Order(4)
+  void pauseFreezesUnpauseResumesAndAVolumeInUseIsNotRemoved() throws Exception {
+    js.ok("service", "create", "--name", "pz", "--stop-grace-period", "0s", "--mount", "type=volume,source=shared,target=/v",
+        "busybox:it", "sh", "-c", "echo started; i=0; while true; do i=$((i+1)); echo $i > /v/count; sleep 0.1; done");
+    String id = js.ok("container", "ls", "-q").out().trim();
+    assertFalse(id.isEmpty() || id.contains("\n"), id);
+    assertTrue(js.ok("container", "ls").out().contains("pz"), js.ok("container", "ls").out());
+    Path count = js.dataRoot.resolve("volumes/shared/_data/count");
+    JswarmProcess.await(Duration.ofSeconds(10), () -> Files.exists(count), "counter written");
+    js.ok("container", "pause", id.substring(0, 8));
+    assertTrue(js.ok("container", "inspect", id).out().contains("\"status\": \"paused\""));
+    String frozen = Files.readString(count).trim();
+    Thread.sleep(600);
+    assertEquals(frozen, Files.readString(count).trim(), "paused: the counter stands still");
+    var again = js.run("container", "pause", id);
+    assertTrue(again.exit() != 0 && again.err().contains("is paused, not running"), again.all());
+    js.ok("container", "unpause", id);
+    JswarmProcess.await(Duration.ofSeconds(10), () -> {
+      try {
+        return !Files.readString(count).trim().equals(frozen);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, "unpaused: the counter moves again");
+    assertTrue(js.ok("container", "logs", id).out().contains("started"));
+    var inUse = js.run("volume", "rm", "shared");
+    assertTrue(inUse.exit() != 0 && inUse.err().contains("volume shared is in use by container(s) " + id), inUse.all());
+    js.ok("volume", "create", "extra");
+    String ls = js.ok("volume", "ls").out();
+    assertTrue(ls.contains("shared") && ls.contains("extra"), ls);
+    js.ok("volume", "rm", "extra");
+    rm("pz");
+    js.ok("volume", "rm", "shared");
+    assertFalse(js.ok("volume", "ls", "-q").out().contains("shared"));
+  }
+
   /** Polls the running containers during an update: min and max seen. */
   static int[] watchRunning(AtomicBoolean stop) {
     int[] mm = {Integer.MAX_VALUE, 0};

@@ -183,6 +183,43 @@ public final class LocalEngine implements AutoCloseable {
     locks.remove(id);
   }
 
+  /** runc's word for the container's state: created, running, paused or stopped. */
+  public String runcStatus(String id) {
+    requireRecord(id);
+    if (exitCode(id).isPresent()) return "stopped";
+    return runc.state(id).map(Runc.State::status).orElse("stopped");
+  }
+
+  /** Freezes ({@code true}) or thaws a running container; InUseException when it is not in that state. */
+  public void pause(String id, boolean pause) {
+    synchronized (lock(id)) {
+      String now = runcStatus(id);
+      if (pause && !now.equals("running")) throw new InUseException("container " + id + " is " + now + ", not running");
+      if (!pause && !now.equals("paused")) throw new InUseException("container " + id + " is " + now + ", not paused");
+      runc.pause(id, pause);
+    }
+  }
+
+  public Volumes volumes() {
+    return volumes;
+  }
+
+  /** Containers whose runtime spec mounts {@code dir} (a volume's directory). */
+  public List<String> usersOf(Path dir) {
+    List<String> out = new ArrayList<>();
+    for (Container c : list()) {
+      try {
+        var spec = Json.MAPPER.readTree(containers.resolve(c.id()).resolve("config.json").toFile());
+        for (var m : spec.path("mounts")) {
+          if (m.path("source").asText().equals(dir.toString())) out.add(c.id());
+        }
+      } catch (IOException e) {
+        // no spec yet
+      }
+    }
+    return out;
+  }
+
   /**
    * Runs a command in a running container (a healthcheck probe): its exit code, or -1 when it
    * did not finish within {@code timeoutMs} or could not run.

@@ -24,6 +24,30 @@ public final class Volumes {
     return Files.createDirectories(root.resolve(name).resolve("_data"));
   }
 
+  /** Names of the volumes on this node. */
+  public java.util.List<String> list() throws IOException {
+    if (!Files.isDirectory(root)) return java.util.List.of();
+    try (var s = Files.list(root)) {
+      return s.filter(p -> Files.isDirectory(p.resolve("_data"))).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** The directory of an existing volume. */
+  public java.util.Optional<Path> find(String name) {
+    if (!NAME.matcher(name).matches()) return java.util.Optional.empty();
+    Path d = root.resolve(name).resolve("_data");
+    return Files.isDirectory(d) ? java.util.Optional.of(d) : java.util.Optional.empty();
+  }
+
+  /** Deletes a volume and its data. The caller checks that no container uses it. */
+  public void remove(String name) throws IOException {
+    Path d = root.resolve(name);
+    if (!Files.isDirectory(d)) return;
+    try (var walk = Files.walk(d)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
   /**
    * The config with volume sources replaced by their host directories; a bind source must exist.
    *
