@@ -85,6 +85,10 @@ public final class Client implements AutoCloseable {
     return EngineGrpc.newStub(channel);
   }
 
+  public io.jswarm.api.NodeLocalGrpc.NodeLocalBlockingStub nodeLocal() {
+    return io.jswarm.api.NodeLocalGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
   public EngineGrpc.EngineBlockingStub engine() {
     return EngineGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }

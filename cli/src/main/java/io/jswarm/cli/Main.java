@@ -1,7 +1,9 @@
 package io.jswarm.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.jswarm.cli.commands.ContainerCommand;
 import io.jswarm.cli.commands.ImageCommand;
+import io.jswarm.cli.commands.VolumeCommand;
 import io.jswarm.cli.commands.InfoCommand;
 import io.jswarm.cli.commands.NodeCommand;
 import io.jswarm.cli.commands.ServiceCommand;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
     versionProvider = Version.class,
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
     subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
-        ImageCommand.class, io.jswarm.cli.commands.RegistryCommand.class, InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        ImageCommand.class, ContainerCommand.class, VolumeCommand.class, io.jswarm.cli.commands.RegistryCommand.class,
+        InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Option(names = {"-H", "--host"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Daemon socket to connect to: unix:///PATH.sock or tcp://HOST:PORT "

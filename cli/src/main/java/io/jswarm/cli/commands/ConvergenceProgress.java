@@ -39,13 +39,17 @@ final class ConvergenceProgress {
     while (System.currentTimeMillis() < deadline) {
       Service s = client.control().getService(GetServiceRequest.newBuilder().setRef(serviceId).build());
       List<Task> tasks = client.control().listTasks(ListTasksRequest.newBuilder().addServiceRefs(serviceId).build()).getTasksList();
-      long replicas = s.getSpec().getReplicated().getReplicas();
-      Map<Long, Task> current = new TreeMap<>();
+      boolean global = s.getSpec().hasGlobal();
+      // Global services have one task per node (slot 0), replicated ones one per slot.
+      Map<String, Task> current = new TreeMap<>();
       for (Task t : tasks) {
         if (t.getDesiredState() != TaskState.RUNNING || t.getSpecVersion() != s.getSpecVersion()) continue;
-        Task prev = current.get(t.getSlot());
-        if (prev == null || t.getMeta().getCreatedAtMs() > prev.getMeta().getCreatedAtMs()) current.put(t.getSlot(), t);
+        String key = global ? t.getNodeId() : String.format("%08d", t.getSlot());
+        Task prev = current.get(key);
+        if (prev == null || t.getMeta().getCreatedAtMs() > prev.getMeta().getCreatedAtMs()) current.put(key, t);
       }
+      long replicas = global ? current.size() : s.getSpec().getReplicated().getReplicas();
+      List<String> keys = new ArrayList<>(current.keySet());
       long running = current.values().stream().filter(t -> t.getStatus().getState() == TaskState.RUNNING).count();
       long stale = tasks.stream().filter(t -> t.getSpecVersion() != s.getSpecVersion()
           && t.getStatus().getState().getNumber() <= TaskState.RUNNING.getNumber()
@@ -53,7 +57,7 @@ final class ConvergenceProgress {
       List<String> lines = new ArrayList<>();
       lines.add("overall progress: " + running + " out of " + replicas + " tasks");
       for (long slot = 1; slot <= replicas; slot++) {
-        Task t = current.get(slot);
+        Task t = global ? current.get(keys.get((int) slot - 1)) : current.get(String.format("%08d", slot));
         String state = t == null ? "new" : t.getStatus().getState().name().toLowerCase();
         String err = t == null ? "" : t.getStatus().getErr();
         lines.add(slot + "/" + replicas + ": " + state + " " + bar(t) + (err.isEmpty() ? "" : " " + err));
@@ -63,7 +67,17 @@ final class ConvergenceProgress {
         draw(lines);
         last = block;
       }
+      var update = s.getUpdateStatus();
+      if (update.getState() == io.jswarm.api.UpdateStatus.State.PAUSED
+          || update.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_PAUSED) {
+        throw new CliException("update paused: " + update.getMessage() + "; see \"jswarm service ps " + serviceId
+            + "\", then \"jswarm service update\" again or \"jswarm service rollback\"");
+      }
       if (running == replicas && stale == 0) {
+        if (!quiet && update.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_STARTED
+            || update.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_COMPLETED) {
+          if (!quiet) out.println("rollback: " + update.getMessage());
+        }
         if (!quiet) out.println("verify: Service converged");
         return 0;
       }

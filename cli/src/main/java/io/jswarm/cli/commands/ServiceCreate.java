@@ -2,6 +2,8 @@ package io.jswarm.cli.commands;
 
 import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.CreateServiceRequest;
+import io.jswarm.api.GlobalService;
+import io.jswarm.api.PlacementPreference;
 import io.jswarm.api.ReplicatedService;
 import io.jswarm.api.RestartPolicy;
 import io.jswarm.api.Service;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,6 +34,11 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--restart-max-attempts", description = "Maximum number of restarts before giving up (0 = unbounded)") Long restartMaxAttempts;
   @Option(names = "--stop-grace-period", description = "Time to wait before force killing a container (default 10s)") String stopGrace;
   @Option(names = "--stop-signal", description = "Signal to stop the container (default SIGTERM)") String stopSignal;
+  @Option(names = "--mode", description = "Service mode: replicated or global (default replicated)") String mode = "replicated";
+  @Option(names = "--constraint", paramLabel = "EXPR", description = "Placement constraint, e.g. node.labels.zone==a, node.role!=manager, service!=db (anti-affinity)") List<String> constraints = new ArrayList<>();
+  @Option(names = "--placement-pref", paramLabel = "PREF", description = "Placement preference: spread=node.labels.<name>") List<String> prefs = new ArrayList<>();
+  @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
+  @Mixin SpecFlags flags = new SpecFlags();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run") String image;
@@ -38,9 +46,12 @@ public final class ServiceCreate extends ClientCommand {
 
   @Override
   protected int run() throws Exception {
-    ServiceSpec.Builder spec = ServiceSpec.newBuilder()
-        .setName(name != null ? name : generatedName())
-        .setReplicated(ReplicatedService.newBuilder().setReplicas(Replicas.parse(replicas)));
+    ServiceSpec.Builder spec = ServiceSpec.newBuilder().setName(name != null ? name : generatedName());
+    switch (mode.toLowerCase(Locale.ROOT)) {
+      case "replicated" -> spec.setReplicated(ReplicatedService.newBuilder().setReplicas(Replicas.parse(replicas)));
+      case "global" -> spec.setGlobal(GlobalService.getDefaultInstance());
+      default -> throw new CliException("invalid --mode \"" + mode + "\": use replicated or global", 125);
+    }
     for (String l : labels) {
       int eq = l.indexOf('=');
       spec.putLabels(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
@@ -49,8 +60,12 @@ public final class ServiceCreate extends ClientCommand {
         .addAllEnv(env).setDir(workdir).setUser(user).setHostname(hostname);
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
     if (stopSignal != null) c.setStopSignal(stopSignal);
+    for (String m : mounts) c.addMounts(MountFlags.parse(m));
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
+    spec.getTaskBuilder().getPlacementBuilder().addAllConstraints(constraints);
+    for (String p : prefs) spec.getTaskBuilder().getPlacementBuilder().addPreferences(pref(p));
+    flags.apply(spec);
     Service s = client().control().createService(CreateServiceRequest.newBuilder().setSpec(spec).build());
     out().println(s.getId());
     if (!detach) {
@@ -74,6 +89,13 @@ public final class ServiceCreate extends ClientCommand {
       b.setMaxAttempts(maxAttempts);
     }
     return b;
+  }
+
+  static PlacementPreference pref(String p) {
+    if (!p.startsWith("spread=") || p.length() == "spread=".length()) {
+      throw new CliException("invalid --placement-pref \"" + p + "\": use spread=node.labels.<name>", 125);
+    }
+    return PlacementPreference.newBuilder().setSpread(p.substring("spread=".length())).build();
   }
 
   private static String generatedName() {

@@ -26,8 +26,20 @@ public final class ServiceInspect extends ClientCommand {
       var c = s.getSpec().getTask().getContainer();
       out().println("ID:\t\t" + s.getId());
       out().println("Name:\t\t" + s.getSpec().getName());
-      out().println("Mode:\t\tReplicated");
-      out().println(" Replicas:\t" + s.getSpec().getReplicated().getReplicas());
+      if (s.getSpec().hasGlobal()) {
+        out().println("Mode:\t\tGlobal");
+      } else {
+        out().println("Mode:\t\tReplicated");
+        out().println(" Replicas:\t" + s.getSpec().getReplicated().getReplicas());
+      }
+      if (s.hasUpdateStatus()) {
+        out().println("UpdateStatus:");
+        out().println(" State:\t\t" + s.getUpdateStatus().getState().name().toLowerCase());
+        out().println(" Message:\t" + s.getUpdateStatus().getMessage());
+      }
+      var p = s.getSpec().getTask().getPlacement();
+      if (p.getConstraintsCount() > 0) out().println("Placement:\n Constraints:\t" + p.getConstraintsList());
+      out().println("Revision:\t" + s.getRevision());
       out().println("Image:\t\t" + c.getImage());
       if (c.getArgsCount() > 0) out().println("Args:\t\t" + String.join(" ", c.getArgsList()));
       if (c.getEnvCount() > 0) out().println("Env:\t\t" + String.join(" ", c.getEnvList()));

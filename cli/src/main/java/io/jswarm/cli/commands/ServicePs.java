@@ -48,12 +48,13 @@ public final class ServicePs extends ClientCommand {
     List<List<String>> rows = new ArrayList<>();
     String prevSlot = null;
     for (Task t : tasks) {
-      String slot = t.getServiceName() + "." + t.getSlot();
+      // A global service's tasks are named after their node, as in Docker.
+      String slot = t.getServiceName() + "." + (t.getSlot() == 0 ? Output.shortId(t.getNodeId()) : t.getSlot());
       // Older tasks of a slot are shown as its history, like docker's " \_ name.1".
       String name = slot.equals(prevSlot) ? " \\_ " + slot : slot;
       prevSlot = slot;
       String err = t.getStatus().getErr();
-      if (!noTrunc && err.length() > 40) err = err.substring(0, 39) + "…";
+      if (!noTrunc && err.length() > 120) err = err.substring(0, 119) + "…";
       rows.add(List.of(noTrunc ? t.getId() : Output.shortId(t.getId()), name,
           ImageRefs.display(t.getSpec().getContainer().getImage()),
           r.getNodeNamesOrDefault(t.getNodeId(), ""),

@@ -9,6 +9,7 @@ import io.jswarm.cli.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,6 +27,13 @@ public final class ServiceUpdate extends ClientCommand {
   @Option(names = "--restart-delay", description = "Delay between restart attempts") String restartDelay;
   @Option(names = "--restart-max-attempts", description = "Maximum number of restarts before giving up") Long restartMaxAttempts;
   @Option(names = "--stop-grace-period", description = "Time to wait before force killing a container") String stopGrace;
+  @Option(names = "--constraint-add", paramLabel = "EXPR", description = "Add a placement constraint") List<String> constraintAdd = new ArrayList<>();
+  @Option(names = "--constraint-rm", paramLabel = "EXPR", description = "Remove a placement constraint") List<String> constraintRm = new ArrayList<>();
+  @Option(names = "--placement-pref-add", paramLabel = "PREF", description = "Add a placement preference (spread=node.labels.<name>)") List<String> prefAdd = new ArrayList<>();
+  @Option(names = "--placement-pref-rm", paramLabel = "PREF", description = "Remove a placement preference") List<String> prefRm = new ArrayList<>();
+  @Option(names = "--mount-add", paramLabel = "MOUNT", description = "Add or update a mount (type=…,source=…,target=…)") List<String> mountAdd = new ArrayList<>();
+  @Option(names = "--mount-rm", paramLabel = "TARGET", description = "Remove the mount at this target path") List<String> mountRm = new ArrayList<>();
+  @Mixin SpecFlags flags = new SpecFlags();
   @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
@@ -38,6 +46,7 @@ public final class ServiceUpdate extends ClientCommand {
     var task = spec.getTaskBuilder();
     var c = task.getContainerBuilder();
     if (image != null) c.setImage(image);
+    if (n != null && spec.hasGlobal()) throw new io.jswarm.cli.CliException("--replicas can only be used with replicated mode", 125);
     if (n != null) spec.setReplicated(ReplicatedService.newBuilder().setReplicas(n));
     if (!envAdd.isEmpty() || !envRm.isEmpty()) {
       List<String> env = new ArrayList<>(c.getEnvList());
@@ -49,16 +58,46 @@ public final class ServiceUpdate extends ClientCommand {
       }
       c.clearEnv().addAllEnv(env);
     }
+    if (!mountAdd.isEmpty() || !mountRm.isEmpty()) {
+      var ms = new ArrayList<>(c.getMountsList());
+      ms.removeIf(m -> mountRm.contains(m.getTarget()));
+      for (String add : mountAdd) {
+        var m = MountFlags.parse(add);
+        ms.removeIf(x -> x.getTarget().equals(m.getTarget()));
+        ms.add(m);
+      }
+      c.clearMounts().addAllMounts(ms);
+    }
     if (args != null) c.clearArgs().addAllArgs(List.of(args.trim().split("\\s+")));
     if (workdir != null) c.setDir(workdir);
     if (user != null) c.setUser(user);
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
     ServiceCreate.restartPolicy(task.getRestartBuilder(), restartCondition, restartDelay, restartMaxAttempts);
+    var placement = task.getPlacementBuilder();
+    if (!constraintAdd.isEmpty() || !constraintRm.isEmpty()) {
+      List<String> cs = new ArrayList<>(placement.getConstraintsList());
+      cs.removeAll(constraintRm);
+      for (String add : constraintAdd) if (!cs.contains(add)) cs.add(add);
+      placement.clearConstraints().addAllConstraints(cs);
+    }
+    if (!prefAdd.isEmpty() || !prefRm.isEmpty()) {
+      var ps = new ArrayList<>(placement.getPreferencesList());
+      for (String rm : prefRm) ps.remove(ServiceCreate.pref(rm));
+      for (String add : prefAdd) ps.add(ServiceCreate.pref(add));
+      placement.clearPreferences().addAllPreferences(ps);
+    }
+    flags.apply(spec);
     if (force) task.setForceUpdate(task.getForceUpdate() + 1);
     client().control().updateService(UpdateServiceRequest.newBuilder()
         .setServiceId(s.getId()).setVersion(s.getMeta().getVersion()).setSpec(spec).build());
     out().println(s.getSpec().getName());
-    if (!detach) return new ConvergenceProgress(client(), out(), quiet).await(s.getId());
-    return 0;
+    if (detach) return 0;
+    int rc = new ConvergenceProgress(client(), out(), quiet).await(s.getId());
+    var st = client().control().getService(GetServiceRequest.newBuilder().setRef(s.getId()).build()).getUpdateStatus();
+    if (rc == 0 && (st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_STARTED
+        || st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_COMPLETED)) {
+      throw new io.jswarm.cli.CliException("service " + s.getSpec().getName() + " rolled back: " + st.getMessage());
+    }
+    return rc;
   }
 }

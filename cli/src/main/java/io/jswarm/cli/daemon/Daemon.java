@@ -89,6 +89,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .bossEventLoopGroup(unixGroup).workerEventLoopGroup(unixGroup)
         .maxInboundMessageSize(64 << 20)
         .addService(control).addService(worker.engineService())
+        .addService(worker.nodeLocalService()) // local socket only: node-local containers and volumes
         .build().start();
     tcpServer = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenHost(), cfg.listenPort()))
         .maxInboundMessageSize(64 << 20)

@@ -37,6 +37,11 @@ final class WorkerSide implements AutoCloseable {
     return engineService;
   }
 
+  /** Containers and volumes of this node (local.proto). */
+  BindableService nodeLocalService() {
+    return new io.jswarm.worker.NodeLocalService(engine);
+  }
+
   /** Registry references resolve through their registry (to the manifest digest); local names locally. */
   ImageResolver imageResolver() {
     io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();

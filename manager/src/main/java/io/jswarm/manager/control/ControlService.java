@@ -29,7 +29,11 @@ import io.jswarm.api.ServiceLogsRequest;
 import io.jswarm.api.ServiceSpec;
 import io.jswarm.api.Task;
 import io.jswarm.api.TaskState;
+import io.jswarm.api.RollbackServiceRequest;
+import io.jswarm.api.SpecRevision;
 import io.jswarm.api.UpdateServiceRequest;
+import io.jswarm.api.UpdateStatus;
+import io.jswarm.manager.orchestrator.ServiceHistory;
 import io.jswarm.manager.Ids;
 import io.jswarm.manager.Manager;
 import io.jswarm.manager.SwarmNode;
@@ -229,7 +233,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void createService(CreateServiceRequest req, StreamObserver<Service> out) {
     Errors.unary(out, () -> {
-      ServiceSpec spec = pinImage(req.getSpec());
+      ServiceSpec spec = ServiceSpecs.normalize(pinImage(req.getSpec()));
       ServiceSpecs.validate(spec);
       String id = Ids.newId();
       RaftStore s = store();
@@ -238,8 +242,8 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
           throw Status.ALREADY_EXISTS.withDescription("service name \"" + spec.getName()
               + "\" is already in use; choose another or remove the existing service").asRuntimeException();
         }
-        tx.create(io.jswarm.api.StoreObject.newBuilder().setService(
-            Service.newBuilder().setId(id).setSpec(spec).setSpecVersion(1)).build());
+        tx.create(io.jswarm.api.StoreObject.newBuilder().setService(ServiceHistory.created(
+            Service.newBuilder().setId(id).setSpec(spec).setSpecVersion(1), System.currentTimeMillis())).build());
       });
       return s.read(v -> v.service(id)).orElseThrow();
     });
@@ -298,7 +302,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         throw Status.ABORTED.withDescription("update out of sequence: service " + current.getSpec().getName()
             + " changed since it was read; run the command again").asException();
       }
-      ServiceSpec spec = req.getSpec();
+      ServiceSpec spec = ServiceSpecs.normalize(req.getSpec());
       if (!spec.getName().equals(current.getSpec().getName())) {
         throw Status.INVALID_ARGUMENT.withDescription("renaming a service is not supported").asException();
       }
@@ -306,13 +310,39 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         spec = pinImage(spec);
       }
       ServiceSpecs.validate(spec);
-      ServiceSpec newSpec = spec;
-      s.update(tx -> tx.update(io.jswarm.api.StoreObject.newBuilder().setService(current.toBuilder()
-          .setPreviousSpec(current.getSpec())
-          .setSpec(newSpec)
-          // Only a change of what runs makes new tasks; a replica count change does not.
-          .setSpecVersion(newSpec.getTask().equals(current.getSpec().getTask())
-              ? current.getSpecVersion() : current.getSpecVersion() + 1)).build()));
+      if (spec.hasGlobal() != current.getSpec().hasGlobal()) {
+        throw Status.INVALID_ARGUMENT.withDescription("a service's mode cannot be changed; remove and create it again").asException();
+      }
+      Service changed = ServiceHistory.change(current, spec, System.currentTimeMillis(),
+          UpdateStatus.State.UPDATING, "update in progress");
+      s.update(tx -> tx.update(io.jswarm.api.StoreObject.newBuilder().setService(changed).build()));
+      return s.read(v -> v.service(current.getId())).orElseThrow();
+    });
+  }
+
+  @Override
+  public void rollbackService(RollbackServiceRequest req, StreamObserver<Service> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Service current = resolveService(s, req.getRef());
+      SpecRevision to = ServiceHistory.find(current, req.getToRevision()).orElseThrow(() ->
+          Status.FAILED_PRECONDITION.withDescription(req.getToRevision() == 0
+              ? "service " + current.getSpec().getName() + " has no previous spec to roll back to"
+              : "service " + current.getSpec().getName() + " has no revision " + req.getToRevision()
+                  + "; see \"jswarm service history " + current.getSpec().getName() + "\"").asException());
+      ServiceSpec spec = to.getSpec();
+      ServiceSpecs.validate(spec);
+      s.update(tx -> {
+        Service now = tx.service(current.getId()).orElseThrow(() ->
+            Status.NOT_FOUND.withDescription("service " + current.getSpec().getName() + " was removed").asRuntimeException());
+        if (now.getMeta().getVersion() != current.getMeta().getVersion()) {
+          throw Status.ABORTED.withDescription("service " + current.getSpec().getName()
+              + " changed meanwhile; run the command again").asRuntimeException();
+        }
+        String msg = "rollback to revision " + (to.getRevision() > 0 ? to.getRevision() : "previous") + " in progress";
+        tx.update(io.jswarm.api.StoreObject.newBuilder().setService(ServiceHistory.change(now, spec,
+            System.currentTimeMillis(), UpdateStatus.State.ROLLBACK_STARTED, msg)).build());
+      });
       return s.read(v -> v.service(current.getId())).orElseThrow();
     });
   }

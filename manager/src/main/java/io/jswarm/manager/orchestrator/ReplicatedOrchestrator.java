@@ -1,7 +1,9 @@
 package io.jswarm.manager.orchestrator;
 
 import io.jswarm.api.Node;
+import io.jswarm.api.NodeSpec;
 import io.jswarm.api.NodeStatus;
+import io.jswarm.api.UpdateStatus;
 import io.jswarm.api.Service;
 import io.jswarm.api.Task;
 import io.jswarm.manager.Ids;
@@ -16,9 +18,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Keeps every replicated service at its replica count. Each pass reconciles all services and
- * writes every change of the pass in ONE store batch (one Raft entry), whatever the number of
- * tasks involved.
+ * Keeps every service converged: replicated ones at their replica count
+ * ({@link ReplicatedReconciler}), global ones at one task per eligible node
+ * ({@link GlobalReconciler}), stale tasks replaced in rolling-update batches
+ * ({@link UpdateSupervisor}). Tasks on drained nodes are treated like tasks on down nodes: they
+ * are replaced elsewhere at once. Each pass reconciles all services and writes every change of
+ * the pass in ONE store batch (one Raft entry), whatever the number of tasks involved.
  */
 public final class ReplicatedOrchestrator extends WatchLoop {
   public ReplicatedOrchestrator(RaftStore store) {
@@ -44,14 +49,33 @@ public final class ReplicatedOrchestrator extends WatchLoop {
     long now = System.currentTimeMillis();
     store.update(tx -> {
       Set<String> down = new HashSet<>();
-      for (Node n : tx.nodes()) {
-        if (n.getStatus().getState() == NodeStatus.State.DOWN) down.add(n.getId());
+      List<Node> nodes = tx.nodes();
+      for (Node n : nodes) {
+        if (n.getStatus().getState() == NodeStatus.State.DOWN
+            || n.getSpec().getAvailability() == NodeSpec.Availability.DRAIN) down.add(n.getId());
       }
       Set<String> serviceIds = new HashSet<>();
       for (Service s : tx.services()) {
         serviceIds.add(s.getId());
-        if (!s.getSpec().hasReplicated()) continue;
-        var plan = ReplicatedReconciler.reconcile(s, tx.tasksByService(s.getId()), down, now, Ids::newId);
+        List<Task> tasks = tx.tasksByService(s.getId());
+        long slots = s.getSpec().hasReplicated() ? s.getSpec().getReplicated().getReplicas() : nodes.size();
+        UpdateSupervisor.Step step = UpdateSupervisor.step(s, tasks, slots, now);
+        if (step.rollback()) {
+          var to = ServiceHistory.find(s, 0);
+          if (to.isPresent()) {
+            tx.update(io.jswarm.api.StoreObject.newBuilder().setService(ServiceHistory.change(s, to.get().getSpec(), now,
+                UpdateStatus.State.ROLLBACK_STARTED, step.status().getMessage())).build());
+            continue; // the next pass replaces the tasks with the rollback config
+          }
+          step = new UpdateSupervisor.Step(0, false, step.status().toBuilder().setState(UpdateStatus.State.PAUSED)
+              .setMessage(step.status().getMessage().replace("rolled back", "paused") + "; no previous spec to roll back to").build(), false);
+        }
+        if (step.status() != null && !step.status().equals(s.getUpdateStatus())) {
+          tx.update(io.jswarm.api.StoreObject.newBuilder().setService(s.toBuilder().setUpdateStatus(step.status())).build());
+        }
+        var plan = s.getSpec().hasGlobal()
+            ? GlobalReconciler.reconcile(s, tasks, nodes, now, Ids::newId, step.budget())
+            : ReplicatedReconciler.reconcile(s, tasks, down, now, Ids::newId, step.budget(), step.startFirst());
         plan.update().forEach(tx::update);
         plan.create().forEach(tx::create);
       }

@@ -38,6 +38,19 @@ public final class ReplicatedReconciler {
 
   public static Plan reconcile(
       Service service, List<Task> tasks, Set<String> downNodes, long nowMs, Supplier<String> ids) {
+    return reconcile(service, tasks, downNodes, nowMs, ids, Long.MAX_VALUE, false);
+  }
+
+  /**
+   * @param downNodes nodes whose tasks are moved away at once: down, or drained
+   * @param staleBudget how many tasks of an older spec version may be replaced in this pass
+   *     (the rolling update's batch, see {@link UpdateSupervisor})
+   * @param startFirst start a stale task's replacement before stopping it (it stops once the
+   *     replacement is RUNNING)
+   */
+  public static Plan reconcile(Service service, List<Task> tasks, Set<String> downNodes, long nowMs,
+      Supplier<String> ids, long staleBudget, boolean startFirst) {
+    long budget = staleBudget;
     List<Task> create = new ArrayList<>();
     List<Task> update = new ArrayList<>();
     long replicas = service.getSpec().hasReplicated() ? service.getSpec().getReplicated().getReplicas() : 0;
@@ -49,31 +62,50 @@ public final class ReplicatedReconciler {
       }
     }
 
+    // A slot being refilled (e.g. after a stop-first replacement stopped) takes from the batch.
+    if (budget != Long.MAX_VALUE) {
+      for (long slot = 1; slot <= replicas; slot++) {
+        if (!liveBySlot.containsKey(slot)) budget = Math.max(0, budget - 1);
+      }
+    }
     for (long slot = 1; slot <= replicas; slot++) {
       List<Task> live = liveBySlot.getOrDefault(slot, List.of());
-      // Keep the newest live task of a slot; any other is a leftover of a race.
+      // Keep the newest live task of a slot; any other is a leftover of a race, or the task a
+      // start-first update replaces: that one stops once its replacement is RUNNING.
       live = new ArrayList<>(live);
       live.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()).reversed());
-      for (int i = 1; i < live.size(); i++) update.add(withDesired(live.get(i), TaskState.SHUTDOWN));
       if (live.isEmpty()) {
-        if (!slotEnded(tasks, slot, service)) create.add(newTask(service, slot, 0, 0, ids));
+        if (!slotEnded(tasks, slot, service) && !replacedStillStopping(tasks, slot, service, downNodes)) {
+          create.add(newTask(service, slot, 0, 0, ids));
+        }
         continue;
       }
       Task t = live.get(0);
+      boolean starting = t.getSpecVersion() == service.getSpecVersion()
+          && t.getStatus().getState().getNumber() < TaskState.RUNNING.getNumber()
+          && !(downNodes.contains(t.getNodeId()));
+      for (int i = 1; i < live.size(); i++) {
+        Task old = live.get(i);
+        boolean keep = starting && !TaskStates.isTerminal(old.getStatus().getState()) && !downNodes.contains(old.getNodeId());
+        if (!keep) update.add(withDesired(old, TaskState.SHUTDOWN));
+      }
       boolean nodeLost = !t.getNodeId().isEmpty() && downNodes.contains(t.getNodeId());
       boolean failed = TaskStates.isTerminal(t.getStatus().getState()) || nodeLost;
       if (failed) {
         update.add(withDesired(t, TaskState.SHUTDOWN));
-        if (nodeLost || shouldRestart(service.getSpec().getTask().getRestart(), t)) {
-          // The restart delay damps a container's crash loop; a lost node is no crash loop, and
-          // its tasks are replaced at once.
-          long delay = nodeLost && !TaskStates.isTerminal(t.getStatus().getState())
-              ? 0 : restartDelay(service.getSpec().getTask().getRestart());
-          create.add(newTask(service, slot, t.getRestartCount() + 1, nowMs + delay, ids));
+        RestartPolicy policy = service.getSpec().getTask().getRestart();
+        if (nodeLost || shouldRestart(policy, t)) {
+          // The restart delay damps a container's crash loop; a lost (or drained) node is no
+          // crash loop, and its tasks are replaced at once.
+          boolean crashed = !nodeLost || TaskStates.isTerminal(t.getStatus().getState());
+          long delay = crashed ? restartDelay(policy) : 0;
+          create.add(restarted(newTask(service, slot, 0, nowMs + delay, ids), t, policy, nowMs, crashed));
         }
-      } else if (t.getSpecVersion() != service.getSpecVersion()) {
-        update.add(withDesired(t, TaskState.SHUTDOWN));
-        create.add(newTask(service, slot, 0, 0, ids));
+      } else if (t.getSpecVersion() != service.getSpecVersion() && budget > 0) {
+        budget--;
+        // stop-first: the replacement is made once this task is down (a later pass).
+        if (startFirst) create.add(newTask(service, slot, 0, 0, ids));
+        else update.add(withDesired(t, TaskState.SHUTDOWN));
       }
     }
     for (Map.Entry<Long, List<Task>> e : liveBySlot.entrySet()) {
@@ -94,6 +126,24 @@ public final class ReplicatedReconciler {
   }
 
   /**
+   * A stop-first update stopped the slot's stale task, which has not stopped yet: its
+   * replacement waits (unless the node is down, when it never will report).
+   */
+  static boolean replacedStillStopping(List<Task> tasks, long slot, Service service, Set<String> downNodes) {
+    for (Task t : tasks) {
+      if (t.getSlot() == slot && stopping(t, service) && !downNodes.contains(t.getNodeId())) return true;
+    }
+    return false;
+  }
+
+  /** A stale task told to shut down that is still on its node. */
+  static boolean stopping(Task t, Service service) {
+    return t.getSpecVersion() != service.getSpecVersion() && t.getDesiredState() == TaskState.SHUTDOWN
+        && !TaskStates.isTerminal(t.getStatus().getState())
+        && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber();
+  }
+
+  /**
    * A slot whose last task ended and may not be restarted stays empty (restart condition none,
    * on-failure after a clean exit, or attempts used up); otherwise an empty slot is refilled.
    */
@@ -109,7 +159,7 @@ public final class ReplicatedReconciler {
   }
 
   static boolean shouldRestart(RestartPolicy p, Task t) {
-    if (p.getMaxAttempts() > 0 && t.getRestartCount() >= p.getMaxAttempts()) return false;
+    if (p.getMaxAttempts() > 0 && restartsInWindow(p, t) >= p.getMaxAttempts()) return false;
     switch (p.getCondition()) {
       case NONE:
         return false;
@@ -120,12 +170,45 @@ public final class ReplicatedReconciler {
     }
   }
 
+  /**
+   * Restarts counted against max_attempts when task {@code t} ended: those of the current window
+   * (restart_window_start_ms + window_ms), none once it expired. The window is judged at the time
+   * the task ended, so the decision does not change with the time of the pass.
+   */
+  static long restartsInWindow(RestartPolicy p, Task t) {
+    if (p.getWindowMs() <= 0 || t.getRestartWindowStartMs() == 0) return t.getRestartCount();
+    long endedAt = t.getStatus().getTimestampMs();
+    return endedAt - t.getRestartWindowStartMs() > p.getWindowMs() ? 0 : t.getRestartCount();
+  }
+
+  /** The replacement of {@code prev} carries its restart count and window on (a crash counts). */
+  static Task restarted(Task fresh, Task prev, RestartPolicy p, long now, boolean crashed) {
+    if (!crashed) {
+      return fresh.toBuilder().setRestartCount(prev.getRestartCount()).setRestartWindowStartMs(prev.getRestartWindowStartMs()).build();
+    }
+    long inWindow = restartsInWindow(p, prev);
+    long windowStart = inWindow == 0 || prev.getRestartWindowStartMs() == 0 ? now : prev.getRestartWindowStartMs();
+    if (p.getWindowMs() <= 0) windowStart = prev.getRestartWindowStartMs() == 0 ? now : prev.getRestartWindowStartMs();
+    return fresh.toBuilder().setRestartCount(inWindow + 1).setRestartWindowStartMs(windowStart).build();
+  }
+
   static long restartDelay(RestartPolicy p) {
     return p.getDelaySet() ? p.getDelayMs() : DEFAULT_RESTART_DELAY_MS;
   }
 
+  /**
+   * A task that never reached a node (not yet ASSIGNED) has no worker to report its end: when it
+   * is told to stop, it is SHUTDOWN at once, so that it neither lingers as a pending ghost nor
+   * holds up an update's convergence.
+   */
   static Task withDesired(Task t, TaskState desired) {
-    return t.toBuilder().setDesiredState(desired).build();
+    Task.Builder b = t.toBuilder().setDesiredState(desired);
+    if (desired.getNumber() > TaskState.RUNNING.getNumber()
+        && t.getStatus().getState().getNumber() < TaskState.ASSIGNED.getNumber()) {
+      b.setStatus(t.getStatus().toBuilder().setState(TaskState.SHUTDOWN).setErr("")
+          .setMessage("shut down before it was scheduled"));
+    }
+    return b.build();
   }
 
   static Task newTask(Service s, long slot, long restarts, long notBeforeMs, Supplier<String> ids) {

@@ -60,7 +60,8 @@ public final class TaskReaper extends WatchLoop {
         if (down) out.add(t);
       } else if (t.getDesiredState().getNumber() > TaskState.RUNNING.getNumber()
           && TaskStates.isTerminal(t.getStatus().getState())) {
-        history.computeIfAbsent(t.getServiceId() + "/" + t.getSlot(), k -> new ArrayList<>()).add(t);
+        // Global services' tasks (slot 0) keep their history per node.
+        history.computeIfAbsent(t.getServiceId() + "/" + (t.getSlot() == 0 ? t.getNodeId() : t.getSlot()), k -> new ArrayList<>()).add(t);
       }
     }
     for (List<Task> h : history.values()) {

@@ -105,9 +105,16 @@ class ReplicatedReconcilerTest {
         task(s, 2, TaskState.RUNNING, TaskState.RUNNING, "a", 1));
     Service s2 = s.toBuilder().setSpecVersion(2).build();
     var plan = ReplicatedReconciler.reconcile(s2, ts, Set.of(), 1000, ids);
+    // Stop-first: every stale task stops first (no budget given: all at once)...
+    assertTrue(plan.create().isEmpty());
+    assertEquals(2, plan.update().size());
+    assertTrue(plan.update().stream().allMatch(t -> t.getDesiredState() == TaskState.SHUTDOWN));
+    // ...and is replaced once it is down.
+    List<Task> down = plan.update().stream().map(t -> t.toBuilder()
+        .setStatus(t.getStatus().toBuilder().setState(TaskState.SHUTDOWN)).build()).toList();
+    plan = ReplicatedReconciler.reconcile(s2, down, Set.of(), 1000, ids);
     assertEquals(2, plan.create().size());
     assertTrue(plan.create().stream().allMatch(t -> t.getSpecVersion() == 2));
-    assertTrue(plan.update().stream().allMatch(t -> t.getDesiredState() == TaskState.SHUTDOWN));
   }
 
   @Test

@@ -71,6 +71,7 @@ public final class Agent implements AutoCloseable {
   private volatile long heartbeatMs = 1_000;
   private volatile Session session;
   private Thread sessionThread;
+  private final HealthMonitor health;
   private AutoCloseable exitSubscription;
 
   /** One open Session stream. */
@@ -92,6 +93,7 @@ public final class Agent implements AutoCloseable {
   public Agent(AgentConfig cfg, LocalEngine engine) {
     this.cfg = cfg;
     this.engine = engine;
+    this.health = new HealthMonitor(engine, this::requestReconcile);
   }
 
   /** Starts the session (in the background) and the executor. Returns at once. */
@@ -125,6 +127,7 @@ public final class Agent implements AutoCloseable {
         // the stream may already be broken
       }
     }
+    health.close();
     if (exitSubscription != null) {
       try {
         exitSubscription.close();
@@ -299,6 +302,14 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** A failed container the OOM killer ended says so, not just "non-zero exit (137)". */
+  private TaskStatus oomAware(TaskStatus st) {
+    if (st.getState() != TaskState.FAILED || !st.hasContainer() || st.getContainer().getExitCode() <= 0) return st;
+    String id = st.getContainer().getContainerId();
+    if (id.isEmpty() || !engine.oomKilled(id, st.getContainer().getExitCode())) return st;
+    return st.toBuilder().setErr("task: OOM killed (memory limit reached; exit " + st.getContainer().getExitCode() + ")").build();
+  }
+
   private void reconcile() {
     List<Task> tasks;
     Map<String, TaskState> reported;
@@ -319,10 +330,16 @@ public final class Agent implements AutoCloseable {
         // removed meanwhile
       }
     }
-    List<Action> plan = Reconciler.plan(tasks, states, reported, busyNow, remembered, System.currentTimeMillis());
+    List<Task> runningNow = new java.util.ArrayList<>();
+    for (Task t : tasks) {
+      ContainerState c = states.get(t.getId());
+      if (c != null && c.status() == ContainerState.Status.RUNNING && t.getDesiredState() == TaskState.RUNNING) runningNow.add(t);
+    }
+    health.watch(runningNow);
+    List<Action> plan = Reconciler.plan(tasks, states, reported, busyNow, remembered, System.currentTimeMillis(), health::status);
     for (Action action : plan) {
       if (action instanceof Action.Report r) {
-        report(r.taskId(), r.status());
+        report(r.taskId(), oomAware(r.status()));
       } else if (action instanceof Action.Start st) {
         submit(st.task().getId(), () -> runTask(st.task()));
       } else if (action instanceof Action.StopAndRemove s) {
@@ -404,7 +421,9 @@ public final class Agent implements AutoCloseable {
       return;
     }
     ContainerState st = engine.state(id);
-    if (st.status() == ContainerState.Status.RUNNING) {
+    if (HealthMonitor.hasHealthcheck(t)) {
+      requestReconcile(); // RUNNING once a probe passes (HealthMonitor)
+    } else if (st.status() == ContainerState.Status.RUNNING) {
       report(id, Reconciler.status(TaskState.RUNNING, "started", "", st, System.currentTimeMillis()));
     }
     // an immediate exit is reported by the next reconcile (exit listener)

@@ -31,6 +31,16 @@ final class Reconciler {
 
   static List<Action> plan(List<Task> assigned, Map<String, ContainerState> containers,
       Map<String, TaskState> reported, Set<String> busy, Map<String, Task> remembered, long nowMs) {
+    return plan(assigned, containers, reported, busy, remembered, nowMs, id -> HealthMonitor.Status.HEALTHY);
+  }
+
+  /**
+   * @param health the health of a task with a healthcheck: RUNNING is reported only once
+   *     HEALTHY, and an UNHEALTHY task is reported FAILED (the orchestrator replaces it)
+   */
+  static List<Action> plan(List<Task> assigned, Map<String, ContainerState> containers,
+      Map<String, TaskState> reported, Set<String> busy, Map<String, Task> remembered, long nowMs,
+      java.util.function.Function<String, HealthMonitor.Status> health) {
     List<Action> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (Task t : assigned) {
@@ -62,7 +72,10 @@ final class Reconciler {
             }
           }
           case RUNNING -> {
-            if (known.getNumber() < TaskState.RUNNING.getNumber()) {
+            HealthMonitor.Status h = HealthMonitor.hasHealthcheck(t) ? health.apply(t.getId()) : HealthMonitor.Status.HEALTHY;
+            if (h == HealthMonitor.Status.UNHEALTHY && !done) {
+              out.add(new Action.Report(t.getId(), status(TaskState.FAILED, "unhealthy", "task: unhealthy container", c, nowMs)));
+            } else if (h == HealthMonitor.Status.HEALTHY && known.getNumber() < TaskState.RUNNING.getNumber()) {
               out.add(new Action.Report(t.getId(), status(TaskState.RUNNING, "started", "", c, nowMs)));
             }
           }

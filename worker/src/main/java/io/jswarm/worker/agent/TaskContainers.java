@@ -4,6 +4,8 @@ import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.Task;
 import io.jswarm.worker.engine.ContainerConfig;
 import io.jswarm.worker.engine.Image;
+import io.jswarm.worker.engine.MountSpec;
+import io.jswarm.worker.engine.ResourceLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -77,7 +79,25 @@ final class TaskContainers {
     labels.put("io.jswarm.service.name", t.getServiceName());
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
-        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels);
+        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels, limits(t), mounts(t));
+  }
+
+  static List<MountSpec> mounts(Task t) {
+    List<MountSpec> out = new ArrayList<>();
+    for (var m : t.getSpec().getContainer().getMountsList()) {
+      MountSpec.Kind kind = switch (m.getType()) {
+        case VOLUME -> MountSpec.Kind.VOLUME;
+        case TMPFS -> MountSpec.Kind.TMPFS;
+        default -> MountSpec.Kind.BIND;
+      };
+      out.add(new MountSpec(kind, m.getSource(), m.getTarget(), m.getReadonly(), m.getTmpfsSizeBytes()));
+    }
+    return out;
+  }
+
+  static ResourceLimits limits(Task t) {
+    var l = t.getSpec().getResources().getLimits();
+    return new ResourceLimits(l.getNanoCpus(), l.getMemoryBytes(), l.getPids());
   }
 
   static long stopGraceMs(Task t) {

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param user "" (root), uid[:gid] or name[:group] looked up in the rootfs' /etc/passwd and /etc/group
  * @param hostname "" = the first 12 characters of the id
  * @param netnsPath path of a network namespace to join (e.g. /var/run/netns/x); "" = a new empty one
+ * @param limits cgroup limits (cpu, memory, pids)
+ * @param mounts filesystems mounted into the container, in order
  */
 public record ContainerConfig(
     String id,
@@ -24,7 +26,15 @@ public record ContainerConfig(
     String user,
     String hostname,
     String netnsPath,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    ResourceLimits limits,
+    List<MountSpec> mounts) {
+
+  /** Without limits or mounts. */
+  public ContainerConfig(String id, String taskId, String image, List<String> args, List<String> env,
+      String workingDir, String user, String hostname, String netnsPath, Map<String, String> labels) {
+    this(id, taskId, image, args, env, workingDir, user, hostname, netnsPath, labels, ResourceLimits.NONE, List.of());
+  }
 
   public ContainerConfig {
     if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
@@ -34,6 +44,8 @@ public record ContainerConfig(
       throw new IllegalArgumentException("no command specified for container " + id);
     }
     taskId = taskId == null ? "" : taskId;
+    limits = limits == null ? ResourceLimits.NONE : limits;
+    mounts = mounts == null ? List.of() : List.copyOf(mounts);
     args = List.copyOf(args);
     env = env == null ? List.of() : List.copyOf(env);
     workingDir = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;

@@ -43,6 +43,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private final Path containers;
   private final Path exits;
+  private final Volumes volumes;
   private final Path sockets;
   private final String cgroupParent;
   private final ImageStore images;
@@ -63,6 +64,7 @@ public final class LocalEngine implements AutoCloseable {
     Path root = dataRoot.toAbsolutePath();
     this.containers = root.resolve("containers");
     this.exits = root.resolve("exits");
+    this.volumes = new Volumes(root.resolve("volumes"));
     this.sockets = root.resolve("sock");
     this.cgroupParent = OciSpec.cgroupParent(nodeName);
     try {
@@ -143,7 +145,8 @@ public final class LocalEngine implements AutoCloseable {
         Collections.reverse(lower);
         Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
         UserSpec user = UserSpec.resolve(cfg.user(), rootfs);
-        Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(cfg, user, cgroupPath(cfg.id()))));
+        ContainerConfig resolved = volumes.resolve(cfg);
+        Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(resolved, user, cgroupPath(cfg.id()))));
         conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets);
         return c;
       } catch (IOException | RuntimeException e) {
@@ -203,6 +206,60 @@ public final class LocalEngine implements AutoCloseable {
       removeLocked(id);
     }
     locks.remove(id);
+  }
+
+  /** runc's word for the container's state: created, running, paused or stopped. */
+  public String runcStatus(String id) {
+    requireRecord(id);
+    if (exitCode(id).isPresent()) return "stopped";
+    return runc.state(id).map(Runc.State::status).orElse("stopped");
+  }
+
+  /** Freezes ({@code true}) or thaws a running container; InUseException when it is not in that state. */
+  public void pause(String id, boolean pause) {
+    synchronized (lock(id)) {
+      String now = runcStatus(id);
+      if (pause && !now.equals("running")) throw new InUseException("container " + id + " is " + now + ", not running");
+      if (!pause && !now.equals("paused")) throw new InUseException("container " + id + " is " + now + ", not paused");
+      runc.pause(id, pause);
+    }
+  }
+
+  public Volumes volumes() {
+    return volumes;
+  }
+
+  /** Containers whose runtime spec mounts {@code dir} (a volume's directory). */
+  public List<String> usersOf(Path dir) {
+    List<String> out = new ArrayList<>();
+    for (Container c : list()) {
+      try {
+        var spec = Json.MAPPER.readTree(containers.resolve(c.id()).resolve("config.json").toFile());
+        for (var m : spec.path("mounts")) {
+          if (m.path("source").asText().equals(dir.toString())) out.add(c.id());
+        }
+      } catch (IOException e) {
+        // no spec yet
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs a command in a running container (a healthcheck probe): its exit code, or -1 when it
+   * did not finish within {@code timeoutMs} or could not run.
+   */
+  public int exec(String id, List<String> cmd, long timeoutMs) {
+    try {
+      return runc.exec(id, cmd, timeoutMs).exitCode();
+    } catch (EngineException e) {
+      return -1;
+    }
+  }
+
+  /** Whether the OOM killer ended the (stopped, not yet removed) container. */
+  public boolean oomKilled(String id, int exitCode) {
+    return OomCheck.oomKilled(Path.of("/sys/fs/cgroup"), cgroupPath(id), exitCode);
   }
 
   /** @throws NotFoundException no such container */

@@ -92,6 +92,19 @@ final class OciSpec {
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
     mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
     mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
+    for (MountSpec m : c.mounts()) {
+      List<String> opts = new java.util.ArrayList<>();
+      if (m.kind() == MountSpec.Kind.TMPFS) {
+        opts.addAll(List.of("nosuid", "nodev"));
+        if (m.sizeBytes() > 0) opts.add("size=" + m.sizeBytes());
+        if (m.readonly()) opts.add("ro");
+        mount(mounts, m.target(), "tmpfs", "tmpfs", opts);
+      } else { // bind; volumes arrive resolved to their host directory
+        opts.addAll(List.of("rbind", "rprivate"));
+        if (m.readonly()) opts.add("ro");
+        mount(mounts, m.target(), "bind", m.source(), opts);
+      }
+    }
 
     ObjectNode labels = s.putObject("annotations");
     c.labels().forEach(labels::put);
@@ -102,6 +115,7 @@ final class OciSpec {
     ObjectNode deny = res.putArray("devices").addObject();
     deny.put("allow", false);
     deny.put("access", "rwm");
+    limits(res, c.limits());
     ArrayNode ns = linux.putArray("namespaces");
     for (String t : List.of("pid", "mount", "ipc", "uts")) {
       ns.addObject().put("type", t);
@@ -114,6 +128,23 @@ final class OciSpec {
     strings(linux.putArray("maskedPaths"), MASKED);
     strings(linux.putArray("readonlyPaths"), READONLY);
     return s;
+  }
+
+  /** Cgroup limits (runc applies them to cgroups v1 and v2 alike). */
+  static void limits(ObjectNode res, ResourceLimits l) {
+    if (l.memoryBytes() > 0) {
+      ObjectNode m = res.putObject("memory");
+      m.put("limit", l.memoryBytes());
+      m.put("swap", l.memoryBytes()); // memory+swap: no swap beyond the limit
+    }
+    if (l.nanoCpus() > 0) {
+      ObjectNode cpu = res.putObject("cpu");
+      cpu.put("quota", l.cpuQuotaUs());
+      cpu.put("period", ResourceLimits.CFS_PERIOD_US);
+    }
+    if (l.pids() > 0) {
+      res.putObject("pids").put("limit", l.pids());
+    }
   }
 
   /** Adds PATH and HOSTNAME when the config has none, as Docker does. */

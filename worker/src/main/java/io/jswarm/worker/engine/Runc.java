@@ -34,6 +34,18 @@ final class Runc {
     Command.check(argv("start", id), TIMEOUT_MS);
   }
 
+  /** {@code runc pause} / {@code runc resume}: freezes or thaws every process (freezer cgroup). */
+  void pause(String id, boolean pause) {
+    Command.check(argv(pause ? "pause" : "resume", id), TIMEOUT_MS);
+  }
+
+  /** Runs {@code cmd} inside the running container; its exit code (timeout → EngineException). */
+  Command.Result exec(String id, List<String> cmd, long timeoutMs) {
+    List<String> a = new java.util.ArrayList<>(argv("exec", id));
+    a.addAll(cmd);
+    return Command.run(a, timeoutMs);
+  }
+
   /** Sends a signal; false when the container has no process to signal any more. */
   boolean kill(String id, String signal) {
     Command.Result r = Command.run(argv("kill", id, signal), TIMEOUT_MS);

@@ -60,6 +60,58 @@ class OciSpecTest {
   }
 
   @Test
+  void limitsBecomeCgroupResources() {
+    ContainerConfig c = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        new ResourceLimits(1_500_000_000L, 16L << 20, 64), List.of());
+    JsonNode res = OciSpec.generate(c, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
+    assertEquals(16L << 20, res.path("memory").path("limit").asLong());
+    assertEquals(16L << 20, res.path("memory").path("swap").asLong());
+    assertEquals(150_000, res.path("cpu").path("quota").asLong());
+    assertEquals(100_000, res.path("cpu").path("period").asLong());
+    assertEquals(64, res.path("pids").path("limit").asLong());
+    ContainerConfig none = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of());
+    JsonNode r2 = OciSpec.generate(none, new UserSpec(0, 0, List.of()), "/x").path("linux").path("resources");
+    assertTrue(r2.path("memory").isMissingNode() && r2.path("cpu").isMissingNode() && r2.path("pids").isMissingNode());
+  }
+
+  @Test
+  void mountsFollowTheStandardOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    ContainerConfig c = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        ResourceLimits.NONE, List.of(new MountSpec(MountSpec.Kind.BIND, root.toString(), "/data", true, 0),
+            new MountSpec(MountSpec.Kind.VOLUME, "cache", "/cache", false, 0),
+            new MountSpec(MountSpec.Kind.TMPFS, "", "/scratch", false, 1 << 20)));
+    ContainerConfig resolved = new Volumes(root.resolve("volumes")).resolve(c);
+    assertTrue(java.nio.file.Files.isDirectory(root.resolve("volumes/cache/_data")), "volume made on first use");
+    JsonNode ms = OciSpec.generate(resolved, new UserSpec(0, 0, List.of()), "/x").path("mounts");
+    JsonNode bind = ms.get(ms.size() - 3), vol = ms.get(ms.size() - 2), tmp = ms.get(ms.size() - 1);
+    assertEquals("/data", bind.path("destination").asText());
+    assertEquals(root.toString(), bind.path("source").asText());
+    assertEquals("[\"rbind\",\"rprivate\",\"ro\"]", bind.path("options").toString());
+    assertEquals(root.resolve("volumes/cache/_data").toString(), vol.path("source").asText());
+    assertEquals("bind", vol.path("type").asText());
+    assertEquals("tmpfs", tmp.path("type").asText());
+    assertTrue(tmp.path("options").toString().contains("size=1048576"));
+    ContainerConfig missing = new ContainerConfig("abc", "", "img", List.of("true"), List.of(), "", "", "", "", Map.of(),
+        ResourceLimits.NONE, List.of(new MountSpec(MountSpec.Kind.BIND, "/no/such/dir", "/d", false, 0)));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Volumes(root.resolve("volumes")).resolve(missing));
+    assertEquals("invalid mount config: bind source path does not exist: /no/such/dir", e.getMessage());
+  }
+
+  @Test
+  void oomKillIsReadFromTheMemoryCgroup(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    java.nio.file.Path cg = java.nio.file.Files.createDirectories(root.resolve("memory/jswarm-n/a"));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+    assertTrue(OomCheck.oomKilled(root, "/jswarm-n/a", 137));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+    assertFalse(OomCheck.oomKilled(root, "/jswarm-n/a", 137));
+    java.nio.file.Files.writeString(cg.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\n");
+    java.nio.file.Files.writeString(cg.resolve("memory.failcnt"), "12\n");
+    assertTrue(OomCheck.oomKilled(root, "/jswarm-n/a", 137), "old kernels: SIGKILL + failcnt");
+    assertFalse(OomCheck.oomKilled(root, "/jswarm-n/a", 1));
+  }
+
+  @Test
   void cgroupParentIsSanitizedNodeName() {
     assertEquals("/jswarm-node_1", OciSpec.cgroupParent("node/1"));
   }
