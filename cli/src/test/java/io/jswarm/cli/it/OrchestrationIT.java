@@ -197,7 +197,7 @@ class OrchestrationIT {
     js.ok("container", "pause", id.substring(0, 8));
     assertTrue(js.ok("container", "inspect", id).out().contains("\"status\": \"paused\""));
     String frozen = Files.readString(count).trim();
-    Thread.sleep(600);
+    Thread.sleep(600); // the observation window: 6 of the counter's 0.1 s ticks must pass with no change
     assertEquals(frozen, Files.readString(count).trim(), "paused: the counter stands still");
     var again = js.run("container", "pause", id);
     assertTrue(again.exit() != 0 && again.err().contains("is paused, not running"), again.all());
