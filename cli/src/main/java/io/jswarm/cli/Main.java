@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 /** The {@code jswarm} binary: client commands, and {@code jswarm daemon}. */
 @Command(name = "jswarm",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand answers -h/--help
+
     versionProvider = Version.class,
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
     subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class,

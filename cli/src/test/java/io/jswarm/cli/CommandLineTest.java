@@ -59,6 +59,24 @@ class CommandLineTest {
   }
 
   @Test
+  void everySubcommandAnswersHelp() {
+    java.io.PrintStream oldOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      for (String[] cmd : new String[][] {{"service", "create", "--help"}, {"swarm", "join", "--help"},
+          {"node", "update", "--help"}, {"image", "push", "--help"}}) {
+        out.reset();
+        assertEquals(0, Main.run(cmd), String.join(" ", cmd));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: jswarm " + cmd[0] + " " + cmd[1]),
+            out.toString(StandardCharsets.UTF_8));
+      }
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+
+  @Test
   void badScaleSpecifier() {
     Run r = run("service", "scale", "web");
     assertNotEquals(0, r.exit());

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "daemon", description = {
-    "Run a jswarm node: the local engine (runc + conmon) always, the manager role once the node",
+    "Run a jswarm node (engine always; manager role once in a swarm as a manager).",
+    "The local engine runs containers with runc + conmon; the manager role starts when the node",
     "initializes or joins a swarm as a manager. Several daemons may run on one machine when each",
     "has its own --data-root, -H/--host socket (unix:///PATH.sock), --listen-addr and --node-name."})
 public final class DaemonCommand implements Callable<Integer> {
