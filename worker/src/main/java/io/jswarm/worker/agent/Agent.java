@@ -310,16 +310,39 @@ public final class Agent implements AutoCloseable {
     return st.toBuilder().setErr("task: OOM killed (memory limit reached; exit " + st.getContainer().getExitCode() + ")").build();
   }
 
+  /** HEALTHCHECKs of images, by task id (empty: the image has none); found once per task. */
+  private final Map<String, Optional<io.jswarm.api.HealthConfig>> imageHealth = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The task with its image's HEALTHCHECK when the service names none (as Docker: the service's
+   * --health-* flags override the image, --no-healthcheck (test NONE) disables both).
+   */
+  private Task withImageHealthcheck(Task t) {
+    if (t.getSpec().getContainer().getHealthcheck().getTestCount() > 0) return t;
+    Optional<io.jswarm.api.HealthConfig> h = imageHealth.computeIfAbsent(t.getId(), id -> {
+      Optional<Image> img = engine.images().resolve(TaskContainers.imageRef(t));
+      if (img.isEmpty()) img = engine.images().resolve(TaskContainers.imageName(t));
+      return img.map(Image::healthcheck);
+    });
+    if (h.isEmpty()) {
+      if (engine.get(t.getId()).isEmpty()) imageHealth.remove(t.getId()); // not pulled yet: ask again later
+      return t;
+    }
+    return t.toBuilder().setSpec(t.getSpec().toBuilder().setContainer(
+        t.getSpec().getContainer().toBuilder().setHealthcheck(h.get()))).build();
+  }
+
   private void reconcile() {
-    List<Task> tasks;
+    List<Task> assigned;
     Map<String, TaskState> reported;
     synchronized (this) {
-      tasks = assignments;
+      assigned = assignments;
       reported = reporter.reported();
     }
-    if (tasks == null || closed) {
+    if (assigned == null || closed) {
       return; // never act before the first assignments: every container would look orphaned
     }
+    List<Task> tasks = assigned.stream().map(this::withImageHealthcheck).toList();
     // busy first: an operation that ends while the states are read must not be judged on them
     Set<String> busyNow = Set.copyOf(busy);
     Map<String, ContainerState> states = new HashMap<>();
@@ -349,6 +372,7 @@ public final class Agent implements AutoCloseable {
       }
     }
     remembered.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)) && !states.containsKey(id));
+    imageHealth.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)));
   }
 
   private void submit(String id, Runnable op) {
@@ -421,7 +445,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     ContainerState st = engine.state(id);
-    if (HealthMonitor.hasHealthcheck(t)) {
+    if (HealthMonitor.hasHealthcheck(withImageHealthcheck(t))) {
       requestReconcile(); // RUNNING once a probe passes (HealthMonitor)
     } else if (st.status() == ContainerState.Status.RUNNING) {
       report(id, Reconciler.status(TaskState.RUNNING, "started", "", st, System.currentTimeMillis()));

@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param id {@code sha256:<hex of the config blob>}
  * @param layerDirs unpacked layers, bottom layer first
+ * @param healthcheck the image's HEALTHCHECK (Docker image config), or null when it has none
  */
 public record Image(
     String id,
@@ -19,4 +20,12 @@ public record Image(
     String user,
     List<Path> layerDirs,
     long size,
-    long createdMs) {}
+    long createdMs,
+    io.jswarm.api.HealthConfig healthcheck) {
+
+  /** An image without a HEALTHCHECK. */
+  public Image(String id, List<String> tags, List<String> env, List<String> entrypoint, List<String> cmd,
+      String workingDir, String user, List<Path> layerDirs, long size, long createdMs) {
+    this(id, tags, env, entrypoint, cmd, workingDir, user, layerDirs, size, createdMs, null);
+  }
+}

@@ -339,6 +339,21 @@ public final class ImageStore {
     return summary(id, idx);
   }
 
+  /**
+   * A Docker image config's HEALTHCHECK ({"Test": [...], "Interval": ns, "Timeout": ns,
+   * "StartPeriod": ns, "Retries": n}), or null when the image has none.
+   */
+  static io.jswarm.api.HealthConfig healthcheck(com.fasterxml.jackson.databind.JsonNode h) {
+    List<String> test = strings(h.path("Test"));
+    if (test.isEmpty()) return null;
+    return io.jswarm.api.HealthConfig.newBuilder().addAllTest(test)
+        .setIntervalMs(h.path("Interval").asLong(0) / 1_000_000)
+        .setTimeoutMs(h.path("Timeout").asLong(0) / 1_000_000)
+        .setStartPeriodMs(h.path("StartPeriod").asLong(0) / 1_000_000)
+        .setRetries(Math.max(0, h.path("Retries").asLong(0)))
+        .build();
+  }
+
   private static JsonNode parse(byte[] json, String what) {
     try {
       JsonNode n = Json.MAPPER.readTree(json);
@@ -464,7 +479,7 @@ public final class ImageStore {
     List<Path> dirs = e.snapshotNames().stream().map(layers::resolve).toList();
     return new Image(id, tagsOf(id, idx), strings(cfg.path("Env")), strings(cfg.path("Entrypoint")),
         strings(cfg.path("Cmd")), cfg.path("WorkingDir").asText(""), cfg.path("User").asText(""),
-        dirs, e.size(), e.createdMs());
+        dirs, e.size(), e.createdMs(), healthcheck(cfg.path("Healthcheck")));
   }
 
   private static List<String> strings(JsonNode n) {

@@ -68,6 +68,26 @@ class AgentIT {
         .build();
   }
 
+  @Test
+  void theImagesHealthcheckGatesRunningAndReplacesUnhealthyContainers() throws Exception {
+    agent = newAgent();
+    String healthy = io.jswarm.worker.engine.TestImages.withHealthcheck(engine.images(), "hc-ok",
+        TestTars.busybox(), List.of("CMD-SHELL", "true"), 200, 1);
+    String sick = io.jswarm.worker.engine.TestImages.withHealthcheck(engine.images(), "hc-bad",
+        TestTars.busybox(), List.of("CMD-SHELL", "false"), 200, 1);
+    String ok = "hcok" + UUID.randomUUID().toString().substring(0, 8);
+    String bad = "hcbad" + UUID.randomUUID().toString().substring(0, 8);
+    dispatcher.assign(List.of(task(ok, TaskState.RUNNING, healthy, "sleep", "1000"),
+        task(bad, TaskState.RUNNING, sick, "sleep", "1000")));
+    await("healthy RUNNING, unhealthy FAILED", 30_000,
+        () -> state(ok) == TaskState.RUNNING && state(bad) == TaskState.FAILED);
+    assertEquals("task: unhealthy container", dispatcher.statuses.get(bad).getErr());
+    assertTrue(dispatcher.history.stream().noneMatch(s -> s.getState() == TaskState.RUNNING
+        && s.getContainer().getContainerId().equals(bad)), "the sick task is never reported RUNNING");
+    assertTrue(dispatcher.history.stream().anyMatch(s -> s.getState() == TaskState.RUNNING
+        && s.getContainer().getContainerId().equals(ok)), "the healthy one is, with its container");
+  }
+
   /** Neither the pinned digest nor the name (the agent falls back to it) is on this node. */
   private static Task missingImage(Task t) {
     return t.toBuilder().setSpec(t.getSpec().toBuilder().setContainer(

@@ -67,6 +67,36 @@ class OciImageTest {
     return b;
   }
 
+  /** The same image with its config edited (the manifest re-pointed at the new config). */
+  static Built withConfig(Built b, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode cfg = (ObjectNode) Json.MAPPER.readTree(b.config);
+    edit.accept(cfg);
+    b.config = Json.bytes(cfg);
+    ObjectNode m = (ObjectNode) Json.MAPPER.readTree(b.manifest);
+    ((ObjectNode) m.get("config")).put("digest", Digests.of(b.config)).put("size", b.config.length);
+    b.manifest = Json.bytes(m);
+    return b;
+  }
+
+  @Test
+  void healthcheckOfTheImageConfigIsRead() throws IOException {
+    Built b = withConfig(image(new TestTars().file("a", "1", 0644).build()), cfg -> {
+      ObjectNode h = ((ObjectNode) cfg.get("config")).putObject("Healthcheck");
+      h.putArray("Test").add("CMD-SHELL").add("test -f /a");
+      h.put("Interval", 2_000_000_000L).put("Timeout", 500_000_000L).put("StartPeriod", 0L).put("Retries", 2);
+    });
+    ImageStore s = new ImageStore(data);
+    s.putImage("hc", List.of(), b.manifest, b.config, b.source(), quiet());
+    var hc = s.resolve("hc").orElseThrow().healthcheck();
+    assertEquals(List.of("CMD-SHELL", "test -f /a"), hc.getTestList());
+    assertEquals(2_000, hc.getIntervalMs());
+    assertEquals(500, hc.getTimeoutMs());
+    assertEquals(2, hc.getRetries());
+    Built plain = image(new TestTars().file("b", "1", 0644).build());
+    s.putImage("plain", List.of(), plain.manifest, plain.config, plain.source(), quiet());
+    org.junit.jupiter.api.Assertions.assertNull(s.resolve("plain").orElseThrow().healthcheck(), "no HEALTHCHECK, none made up");
+  }
+
   static byte[] gzip(byte[] raw) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
