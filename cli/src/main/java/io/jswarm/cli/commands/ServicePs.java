@@ -59,7 +59,9 @@ public final class ServicePs extends ClientCommand {
           ImageRefs.display(t.getSpec().getContainer().getImage()),
           r.getNodeNamesOrDefault(t.getNodeId(), ""),
           Output.capitalize(t.getDesiredState().name()),
-          Output.capitalize(t.getStatus().getState().name()) + " " + Output.ago(t.getStatus().getTimestampMs()),
+          Output.capitalize(t.getStatus().getState().name())
+              + (t.getStatus().getState() == TaskState.RUNNING && "paused".equals(t.getStatus().getMessage()) ? " (paused)" : "")
+              + " " + Output.ago(t.getStatus().getTimestampMs()),
           err));
     }
     Output.table(out(), List.of("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"), rows);

@@ -196,12 +196,16 @@ class OrchestrationIT {
     JswarmProcess.await(Duration.ofSeconds(10), () -> Files.exists(count), "counter written");
     js.ok("container", "pause", id.substring(0, 8));
     assertTrue(js.ok("container", "inspect", id).out().contains("\"status\": \"paused\""));
+    JswarmProcess.await(Duration.ofSeconds(10), () -> js.run("service", "ps", "pz").out().contains("Running (paused)"),
+        "service ps shows the task paused");
     String frozen = Files.readString(count).trim();
     Thread.sleep(600); // the observation window: 6 of the counter's 0.1 s ticks must pass with no change
     assertEquals(frozen, Files.readString(count).trim(), "paused: the counter stands still");
     var again = js.run("container", "pause", id);
     assertTrue(again.exit() != 0 && again.err().contains("is paused, not running"), again.all());
     js.ok("container", "unpause", id);
+    JswarmProcess.await(Duration.ofSeconds(10), () -> !js.run("service", "ps", "pz").out().contains("(paused)"),
+        "service ps shows the task running again");
     JswarmProcess.await(Duration.ofSeconds(10), () -> {
       try {
         return !Files.readString(count).trim().equals(frozen);

@@ -17,7 +17,11 @@ final class StatusMerge {
   static Optional<Task> apply(Task t, String reportingNode, TaskStatus reported) {
     if (!t.getNodeId().equals(reportingNode)) return Optional.empty();
     if (reported.getState().getNumber() < TaskState.ACCEPTED.getNumber()) return Optional.empty();
-    if (!TaskStates.canAdvance(t.getStatus().getState(), reported.getState())) return Optional.empty();
+    boolean pauseChange = t.getStatus().getState() == TaskState.RUNNING && reported.getState() == TaskState.RUNNING
+        && !t.getStatus().getMessage().equals(reported.getMessage())
+        && (t.getStatus().getMessage().equals("paused") || reported.getMessage().equals("paused"));
+    // the one same-state report taken: a RUNNING task's container paused or thawed on its node
+    if (!pauseChange && !TaskStates.canAdvance(t.getStatus().getState(), reported.getState())) return Optional.empty();
     return Optional.of(t.toBuilder().setStatus(reported).build());
   }
 }

@@ -73,6 +73,7 @@ public final class Agent implements AutoCloseable {
   private Thread sessionThread;
   private final HealthMonitor health;
   private AutoCloseable exitSubscription;
+  private AutoCloseable pauseSubscription;
 
   /** One open Session stream. */
   private static final class Session {
@@ -102,6 +103,7 @@ public final class Agent implements AutoCloseable {
       throw new IllegalStateException("agent already started");
     }
     exitSubscription = engine.onExit(ev -> requestReconcile());
+    pauseSubscription = engine.onPause(this::onPause);
     loop.scheduleWithFixedDelay(this::requestReconcile, RECONCILE_EVERY_MS, RECONCILE_EVERY_MS, TimeUnit.MILLISECONDS);
     sessionThread = new Thread(this::sessionLoop, "agent-session");
     sessionThread.setDaemon(true);
@@ -128,6 +130,13 @@ public final class Agent implements AutoCloseable {
       }
     }
     health.close();
+    if (pauseSubscription != null) {
+      try {
+        pauseSubscription.close();
+      } catch (Exception ignored) {
+        // the engine forgets it either way
+      }
+    }
     if (exitSubscription != null) {
       try {
         exitSubscription.close();
@@ -260,6 +269,17 @@ public final class Agent implements AutoCloseable {
     if (!batch.isEmpty()) {
       s.send(WorkerMessage.newBuilder().setStatus(StatusReport.newBuilder().addAllUpdates(batch)).build());
     }
+  }
+
+  /**
+   * A task's container was frozen or thawed on this node (`container pause`): the task stays
+   * RUNNING (as in Swarm) and its status message says "paused" until it is thawed.
+   */
+  private void onPause(String containerId, boolean paused) {
+    TaskStatus cur = reporter.latest(containerId);
+    if (cur == null || cur.getState() != TaskState.RUNNING) return;
+    report(containerId, cur.toBuilder().setMessage(paused ? StatusReporter.PAUSED : "started")
+        .setTimestampMs(System.currentTimeMillis()).build());
   }
 
   private void report(String taskId, TaskStatus status) {

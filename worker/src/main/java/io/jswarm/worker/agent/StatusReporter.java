@@ -20,14 +20,23 @@ final class StatusReporter {
   private final Map<String, TaskState> floor = new HashMap<>();
   private final Set<String> pending = new LinkedHashSet<>();
 
-  /** Records a status; false (and nothing recorded) when it would not move the task forward. */
+  /** The message of a RUNNING task whose container is frozen. */
+  static final String PAUSED = "paused";
+
+  /**
+   * Records a status; false (and nothing recorded) when it would not move the task forward. The
+   * one same-state report let through is a RUNNING task paused or thawed (its message changes).
+   */
   synchronized boolean update(String taskId, TaskStatus status) {
     TaskStatus cur = latest.get(taskId);
     TaskState f = floor.get(taskId);
-    if (cur != null && status.getState().getNumber() <= cur.getState().getNumber()) {
+    boolean pauseChange = cur != null && cur.getState() == TaskState.RUNNING && status.getState() == TaskState.RUNNING
+        && !cur.getMessage().equals(status.getMessage())
+        && (cur.getMessage().equals(PAUSED) || status.getMessage().equals(PAUSED));
+    if (cur != null && status.getState().getNumber() <= cur.getState().getNumber() && !pauseChange) {
       return false;
     }
-    if (f != null && status.getState().getNumber() <= f.getNumber()) {
+    if (f != null && status.getState().getNumber() <= f.getNumber() && !pauseChange) {
       return false;
     }
     latest.put(taskId, status);

@@ -223,6 +223,16 @@ public final class LocalEngine implements AutoCloseable {
       if (!pause && !now.equals("paused")) throw new InUseException("container " + id + " is " + now + ", not paused");
       runc.pause(id, pause);
     }
+    for (java.util.function.BiConsumer<String, Boolean> l : pauseListeners) l.accept(id, pause);
+  }
+
+  private final List<java.util.function.BiConsumer<String, Boolean>> pauseListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Calls {@code listener} with (container id, paused) after every pause and unpause. */
+  public AutoCloseable onPause(java.util.function.BiConsumer<String, Boolean> listener) {
+    pauseListeners.add(listener);
+    return () -> pauseListeners.remove(listener);
   }
 
   public Volumes volumes() {
