@@ -248,7 +248,10 @@ public final class SimulatedWorkersBench {
     row("probe: ... its task RUNNING", String.format("%.0f ms", probeRunMs));
     System.out.println();
     System.out.flush();
-    Runtime.getRuntime().halt(0); // skip orderly shutdown of 1000 streams; the temp dir is left for inspection
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    Runtime.getRuntime().halt(0); // skip the orderly shutdown of 1000 streams
   }
 
   // -------------------------------------------------------------- the simulated worker
