@@ -167,11 +167,13 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   }
 
   private DispatcherMessage nodeUpdateFor(String nodeId) {
-    return store.read(v -> {
-      NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(Managers.addrs(v));
-      v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
-      return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
-    });
+    return store.read(v -> nodeUpdateFor(v, nodeId, Managers.addrs(v)));
+  }
+
+  private static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
+    NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(managerAddrs);
+    v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
+    return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
   }
 
   private void ended(Session s) {
@@ -188,13 +190,14 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   }
 
   private void assignLoop() {
+    List<String> lastManagerAddrs = null;
     try (Watch<Void> w = store.watch()) {
       while (running) {
         List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
         Set<String> nodes = new HashSet<>();
-        boolean nodeChanged = false;
+        Set<String> changedNodes = new HashSet<>();
         for (StoreEvent e : events) {
-          if (e.object().hasNode()) nodeChanged = true;
+          if (e.object().hasNode()) changedNodes.add(e.object().getNode().getId());
           if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
           if (e.newObject() != null && e.newObject().hasTask()) nodes.add(e.newObject().getTask().getNodeId());
         }
@@ -202,12 +205,28 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
           Session s = sessions.get(n);
           if (s != null) s.sendIfChanged(assignmentsFor(n));
         }
-        if (nodeChanged) {
+        if (!changedNodes.isEmpty()) {
           // Status and heartbeat-driven fields are cleared from the update, so only changes that
-          // matter to the node (role, spec, manager set) travel.
-          for (Session s : sessions.values()) {
-            if (s.nodeId != null) s.sendIfChanged(nodeUpdateFor(s.nodeId));
-          }
+          // matter to the node (role, spec, manager set) travel. A node's update depends only on
+          // its own record and the manager set: rebuild it for the nodes that changed, and for
+          // every session only when the manager set did (with 1,000 nodes, rebuilding all of
+          // them, each reading every node, on each node write kept a core busy for minutes).
+          List<String> prevAddrs = lastManagerAddrs;
+          List<Session> open = new ArrayList<>(sessions.values());
+          java.util.concurrent.atomic.AtomicReference<List<String>> addrsUsed = new java.util.concurrent.atomic.AtomicReference<>();
+          Map<Session, DispatcherMessage> updates = store.read(v -> {
+            List<String> addrs = Managers.addrs(v);
+            addrsUsed.set(addrs);
+            boolean all = !addrs.equals(prevAddrs);
+            Map<Session, DispatcherMessage> out = new java.util.HashMap<>();
+            for (Session s : open) {
+              String id = s.nodeId;
+              if (id != null && (all || changedNodes.contains(id))) out.put(s, nodeUpdateFor(v, id, addrs));
+            }
+            return out;
+          });
+          lastManagerAddrs = addrsUsed.get();
+          updates.forEach(Session::sendIfChanged);
         }
       }
     } catch (InterruptedException e) {
