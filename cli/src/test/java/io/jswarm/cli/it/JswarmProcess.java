@@ -106,6 +106,44 @@ final class JswarmProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A daemon in a new temp dir (node name {@code namePrefix + pid}), in a swarm of its own, with
+   * the busybox image imported as {@code busybox:it}. {@link #tearDown()} undoes all of it.
+   */
+  static JswarmProcess swarmWithBusybox(String namePrefix) throws Exception {
+    Path dir = Files.createTempDirectory("jswarm-" + namePrefix);
+    JswarmProcess js = new JswarmProcess(dir, namePrefix + ProcessHandle.current().pid());
+    js.startDaemon();
+    js.ok("swarm", "init");
+    js.imageId = js.ok("image", "import", Host.busyboxRootfs(dir).toString(), "busybox:it").out().trim();
+    return js;
+  }
+
+  String imageId;
+
+  Path runcRoot() {
+    return dataRoot.resolve("runc");
+  }
+
+  /**
+   * Removes every service, waits (bounded) for their containers to go, stops the daemon, then
+   * forcibly removes whatever is left (containers, mounts, cgroups) and the temp dir.
+   */
+  void tearDown() throws Exception {
+    try {
+      for (String s : run("service", "ls", "-q").out().lines().toList()) run("service", "rm", s.trim());
+      try {
+        await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot()).isEmpty(), "containers gone");
+      } catch (AssertionError e) {
+        // the forced cleanup below takes care of them
+      }
+      close();
+    } finally {
+      Cleanup.force(runcRoot(), dataRoot, nodeName);
+      Cleanup.deleteTree(dir);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     stopDaemon();

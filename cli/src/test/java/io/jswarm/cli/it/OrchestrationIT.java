@@ -24,36 +24,18 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class OrchestrationIT {
-  static Path dir;
   static JswarmProcess js;
   static Path runcRoot;
 
   @BeforeAll
   static void up() throws Exception {
-    dir = Files.createTempDirectory("jswarm-orch-it");
-    js = new JswarmProcess(dir, "orch" + ProcessHandle.current().pid());
-    runcRoot = js.dataRoot.resolve("runc");
-    js.startDaemon();
-    js.ok("swarm", "init");
-    js.ok("image", "import", Host.busyboxRootfs(dir).toString(), "busybox:it");
+    js = JswarmProcess.swarmWithBusybox("orch");
+    runcRoot = js.runcRoot();
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (js != null) {
-        for (String s : js.run("service", "ls", "-q").out().lines().toList()) js.run("service", "rm", s.trim());
-        try {
-          JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(), "containers gone");
-        } catch (AssertionError e) {
-          // forced cleanup below
-        }
-        js.close();
-      }
-    } finally {
-      Cleanup.force(runcRoot, js == null ? null : js.dataRoot, js == null ? null : js.nodeName);
-      Cleanup.deleteTree(dir);
-    }
+    if (js != null) js.tearDown();
   }
 
   static String ps(String service) {
@@ -142,7 +124,7 @@ class OrchestrationIT {
   @Test
   @Order(3)
   void readOnlyBindRefusesWritesAndAVolumeOutlivesItsTask() throws Exception {
-    Path src = Files.createDirectories(dir.resolve("bind-src"));
+    Path src = Files.createDirectories(js.dir.resolve("bind-src"));
     js.ok("service", "create", "--name", "ro", "--detach", "--restart-condition", "none",
         "--mount", "type=bind,source=" + src + ",target=/data,readonly", "busybox:it", "sh", "-c", "echo x > /data/f");
     JswarmProcess.await(Duration.ofSeconds(60), () -> ps("ro").contains("Failed"), "write refused");

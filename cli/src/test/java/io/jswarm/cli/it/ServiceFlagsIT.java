@@ -16,36 +16,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ServiceFlagsIT {
-  static Path dir;
   static JswarmProcess js;
   static Path runcRoot;
 
   @BeforeAll
   static void up() throws Exception {
-    dir = Files.createTempDirectory("jswarm-flags-it");
-    js = new JswarmProcess(dir, "flags" + ProcessHandle.current().pid());
-    runcRoot = js.dataRoot.resolve("runc");
-    js.startDaemon();
-    js.ok("swarm", "init");
-    js.ok("image", "import", Host.busyboxRootfs(dir).toString(), "busybox:it");
+    js = JswarmProcess.swarmWithBusybox("flags");
+    runcRoot = js.runcRoot();
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (js != null) {
-        for (String s : js.run("service", "ls", "-q").out().lines().toList()) js.run("service", "rm", s.trim());
-        try {
-          JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(), "containers gone");
-        } catch (AssertionError e) {
-          // forced cleanup below
-        }
-        js.close();
-      }
-    } finally {
-      Cleanup.force(runcRoot, js == null ? null : js.dataRoot, js == null ? null : js.nodeName);
-      Cleanup.deleteTree(dir);
-    }
+    if (js != null) js.tearDown();
   }
 
   static String ps(String service) {

@@ -24,38 +24,19 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ServiceLifecycleIT {
-  static Path dir;
   static JswarmProcess js;
   static Path runcRoot;
 
   @BeforeAll
   static void up() throws Exception {
-    dir = Files.createTempDirectory("jswarm-it");
-    js = new JswarmProcess(dir, "it" + ProcessHandle.current().pid());
-    runcRoot = js.dataRoot.resolve("runc");
-    js.startDaemon();
-    js.ok("swarm", "init");
-    Path tar = Host.busyboxRootfs(dir);
-    String id = js.ok("image", "import", tar.toString(), "busybox:it").out().trim();
-    assertTrue(id.startsWith("sha256:"), id);
+    js = JswarmProcess.swarmWithBusybox("it");
+    runcRoot = js.runcRoot();
+    assertTrue(js.imageId.startsWith("sha256:"), js.imageId);
   }
 
   @AfterAll
   static void down() throws Exception {
-    try {
-      if (js != null) {
-        js.run("service", "rm", "web");
-        try {
-          JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(), "containers gone");
-        } catch (AssertionError e) {
-          // fall through to the forced cleanup below
-        }
-        js.close();
-      }
-    } finally {
-      Cleanup.force(runcRoot, js == null ? null : js.dataRoot, js == null ? null : js.nodeName);
-      Cleanup.deleteTree(dir);
-    }
+    if (js != null) js.tearDown();
   }
 
   private static int running() {
