@@ -41,13 +41,15 @@ import java.util.function.Function;
 final class ObjectStore extends ObjectView {
   private static final List<ObjectCase> KINDS =
       List.of(ObjectCase.NODE, ObjectCase.SERVICE, ObjectCase.TASK, ObjectCase.CLUSTER,
-          ObjectCase.REGISTRY_REPOSITORY, ObjectCase.REGISTRY_BLOB);
+          ObjectCase.REGISTRY_REPOSITORY, ObjectCase.REGISTRY_BLOB, ObjectCase.NETWORK);
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<ObjectCase, TreeMap<String, StoreObject>> objects = new EnumMap<>(ObjectCase.class);
   private final Map<String, TreeSet<String>> tasksByService = new HashMap<>();
   private final Map<String, TreeSet<String>> tasksByNode = new HashMap<>();
   private final Map<String, String> serviceIdByName = new HashMap<>();
+  private final Map<String, String> networkIdByName = new HashMap<>();
+  private final Claims claims = new Claims();
   private final CopyOnWriteArraySet<Consumer<List<StoreEvent>>> watchers = new CopyOnWriteArraySet<>();
   private long index;
 
@@ -126,6 +128,12 @@ final class ObjectStore extends ObjectView {
       out.add(tasks.get(id));
     }
     return out;
+  }
+
+  @Override
+  Optional<StoreObject> networkNamed(String name) {
+    String id = networkIdByName.get(name);
+    return id == null ? Optional.empty() : get(ObjectCase.NETWORK, id);
   }
 
   @Override
@@ -231,14 +239,14 @@ final class ObjectStore extends ObjectView {
 
   private String nameClash(StoreObject o) {
     if (o.getObjectCase() != ObjectCase.SERVICE) {
-      return null;
+      return claims.clash(o);
     }
     String name = o.getService().getSpec().getName();
     String holder = name.isEmpty() ? null : serviceIdByName.get(name);
     if (holder != null && !holder.equals(o.getService().getId())) {
       return "service name \"" + name + "\" is taken by service " + holder;
     }
-    return null;
+    return claims.clash(o);
   }
 
   /** Reverts the changes whose events are listed, newest first. */
@@ -267,7 +275,9 @@ final class ObjectStore extends ObjectView {
   }
 
   private void addToIndices(StoreObject o) {
+    claims.add(o);
     switch (o.getObjectCase()) {
+      case NETWORK -> networkIdByName.put(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
       case TASK -> {
         var t = o.getTask();
         addTo(tasksByService, t.getServiceId(), t.getId());
@@ -284,7 +294,9 @@ final class ObjectStore extends ObjectView {
   }
 
   private void removeFromIndices(StoreObject o) {
+    claims.remove(o);
     switch (o.getObjectCase()) {
+      case NETWORK -> networkIdByName.remove(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
       case TASK -> {
         var t = o.getTask();
         removeFrom(tasksByService, t.getServiceId(), t.getId());

@@ -25,6 +25,23 @@ abstract class ObjectView implements StoreView {
 
   abstract Optional<StoreObject> serviceNamed(String name);
 
+  abstract Optional<StoreObject> networkNamed(String name);
+
+  @Override
+  public Optional<io.jswarm.api.Network> network(String id) {
+    return get(ObjectCase.NETWORK, id).map(StoreObject::getNetwork);
+  }
+
+  @Override
+  public List<io.jswarm.api.Network> networks() {
+    return all(ObjectCase.NETWORK).stream().map(StoreObject::getNetwork).toList();
+  }
+
+  @Override
+  public Optional<io.jswarm.api.Network> networkByName(String name) {
+    return networkNamed(name).map(StoreObject::getNetwork);
+  }
+
   @Override
   public Optional<Node> node(String id) {
     return get(ObjectCase.NODE, id).map(StoreObject::getNode);

@@ -27,6 +27,7 @@ final class StoreObjects {
       case CLUSTER -> "cluster";
       case REGISTRY_REPOSITORY -> "registry repository";
       case REGISTRY_BLOB -> "registry blob";
+      case NETWORK -> "network";
       case OBJECT_NOT_SET -> "empty object";
     };
   }
@@ -39,6 +40,7 @@ final class StoreObjects {
       case CLUSTER -> o.getCluster().getId();
       case REGISTRY_REPOSITORY -> o.getRegistryRepository().getName();
       case REGISTRY_BLOB -> o.getRegistryBlob().getDigest();
+      case NETWORK -> o.getNetwork().getId();
       case OBJECT_NOT_SET -> "";
     };
   }
@@ -51,6 +53,7 @@ final class StoreObjects {
       case CLUSTER -> o.getCluster().getMeta();
       case REGISTRY_REPOSITORY -> o.getRegistryRepository().getMeta();
       case REGISTRY_BLOB -> o.getRegistryBlob().getMeta();
+      case NETWORK -> o.getNetwork().getMeta();
       case OBJECT_NOT_SET -> Meta.getDefaultInstance();
     };
   }
@@ -71,6 +74,7 @@ final class StoreObjects {
           .setRegistryRepository(o.getRegistryRepository().toBuilder().setMeta(meta)).build();
       case REGISTRY_BLOB ->
           StoreObject.newBuilder().setRegistryBlob(o.getRegistryBlob().toBuilder().setMeta(meta)).build();
+      case NETWORK -> StoreObject.newBuilder().setNetwork(o.getNetwork().toBuilder().setMeta(meta)).build();
       case OBJECT_NOT_SET -> o;
     };
   }

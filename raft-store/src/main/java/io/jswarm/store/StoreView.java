@@ -46,4 +46,11 @@ public interface StoreView {
   Optional<RegistryBlob> registryBlob(String digest);
 
   List<RegistryBlob> registryBlobs();
+
+  Optional<io.jswarm.api.Network> network(String id);
+
+  List<io.jswarm.api.Network> networks();
+
+  /** Network names are unique in the store (enforced at apply time). */
+  Optional<io.jswarm.api.Network> networkByName(String name);
 }

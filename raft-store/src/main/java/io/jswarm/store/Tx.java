@@ -60,4 +60,10 @@ public interface Tx extends StoreView {
   default void update(RegistryBlob b) { update(StoreObject.newBuilder().setRegistryBlob(b).build()); }
 
   default void delete(RegistryBlob b) { delete(StoreObject.newBuilder().setRegistryBlob(b).build()); }
+
+  default void create(io.jswarm.api.Network n) { create(StoreObject.newBuilder().setNetwork(n).build()); }
+
+  default void update(io.jswarm.api.Network n) { update(StoreObject.newBuilder().setNetwork(n).build()); }
+
+  default void delete(io.jswarm.api.Network n) { delete(StoreObject.newBuilder().setNetwork(n).build()); }
 }

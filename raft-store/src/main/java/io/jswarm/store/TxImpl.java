@@ -147,6 +147,13 @@ final class TxImpl extends ObjectView implements Tx {
     return named.isEmpty() ? Optional.empty() : Optional.of(named.get(0));
   }
 
+  @Override
+  Optional<StoreObject> networkNamed(String name) {
+    List<StoreObject> named = overlay(base.networkNamed(name).map(List::of).orElse(List.of()),
+        o -> o.getObjectCase() == ObjectCase.NETWORK && o.getNetwork().getSpec().getName().equals(name));
+    return named.isEmpty() ? Optional.empty() : Optional.of(named.get(0));
+  }
+
   /** The base objects not touched here, plus this transaction's live objects that match. */
   private List<StoreObject> overlay(List<StoreObject> fromBase, Predicate<StoreObject> matches) {
     if (pending.isEmpty()) {
