@@ -34,6 +34,15 @@ import io.jswarm.api.SpecRevision;
 import io.jswarm.api.UpdateServiceRequest;
 import io.jswarm.api.UpdateStatus;
 import io.jswarm.manager.orchestrator.ServiceHistory;
+import io.jswarm.manager.network.Networks;
+import io.jswarm.manager.network.ServiceEndpoints;
+import io.jswarm.api.CreateNetworkRequest;
+import io.jswarm.api.GetNetworkRequest;
+import io.jswarm.api.ListNetworksRequest;
+import io.jswarm.api.ListNetworksResponse;
+import io.jswarm.api.Network;
+import io.jswarm.api.RemoveNetworkRequest;
+import io.jswarm.api.RemoveNetworkResponse;
 import io.jswarm.manager.Ids;
 import io.jswarm.manager.Manager;
 import io.jswarm.manager.SwarmNode;
@@ -242,8 +251,10 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
           throw Status.ALREADY_EXISTS.withDescription("service name \"" + spec.getName()
               + "\" is already in use; choose another or remove the existing service").asRuntimeException();
         }
+        ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec);
         tx.create(io.jswarm.api.StoreObject.newBuilder().setService(ServiceHistory.created(
-            Service.newBuilder().setId(id).setSpec(spec).setSpecVersion(1), System.currentTimeMillis())).build());
+            Service.newBuilder().setId(id).setSpec(resolved).setSpecVersion(1)
+                .setEndpoint(ServiceEndpoints.allocate(tx, id, null, resolved)), System.currentTimeMillis())).build());
       });
       return s.read(v -> v.service(id)).orElseThrow();
     });
@@ -313,9 +324,13 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
       if (spec.hasGlobal() != current.getSpec().hasGlobal()) {
         throw Status.INVALID_ARGUMENT.withDescription("a service's mode cannot be changed; remove and create it again").asException();
       }
-      Service changed = ServiceHistory.change(current, spec, System.currentTimeMillis(),
-          UpdateStatus.State.UPDATING, "update in progress");
-      s.update(tx -> tx.update(io.jswarm.api.StoreObject.newBuilder().setService(changed).build()));
+      ServiceSpec checked = spec;
+      s.update(tx -> {
+        ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, checked);
+        Service changed = ServiceHistory.change(current, resolved, System.currentTimeMillis(),
+            UpdateStatus.State.UPDATING, "update in progress");
+        tx.update(changed.toBuilder().setEndpoint(ServiceEndpoints.allocate(tx, current.getId(), current, resolved)).build());
+      });
       return s.read(v -> v.service(current.getId())).orElseThrow();
     });
   }
@@ -340,8 +355,9 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
               + " changed meanwhile; run the command again").asRuntimeException();
         }
         String msg = "rollback to revision " + (to.getRevision() > 0 ? to.getRevision() : "previous") + " in progress";
-        tx.update(io.jswarm.api.StoreObject.newBuilder().setService(ServiceHistory.change(now, spec,
-            System.currentTimeMillis(), UpdateStatus.State.ROLLBACK_STARTED, msg)).build());
+        ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec);
+        Service changed = ServiceHistory.change(now, resolved, System.currentTimeMillis(), UpdateStatus.State.ROLLBACK_STARTED, msg);
+        tx.update(changed.toBuilder().setEndpoint(ServiceEndpoints.allocate(tx, now.getId(), now, resolved)).build());
       });
       return s.read(v -> v.service(current.getId())).orElseThrow();
     });
@@ -355,6 +371,64 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
       s.update(tx -> tx.service(svc.getId()).ifPresent(cur ->
           tx.delete(io.jswarm.api.StoreObject.newBuilder().setService(cur).build())));
       return RemoveServiceResponse.getDefaultInstance();
+    });
+  }
+
+  // ------------------------------------------------------------ networks
+
+  /** Why the kernel cannot carry an encrypted overlay, if it cannot (replaced in tests). */
+  public static volatile java.util.function.Supplier<java.util.Optional<String>> encryptionUnsupported =
+      io.jswarm.net.EncryptionProbe::unsupportedReason;
+
+  @Override
+  public void createNetwork(CreateNetworkRequest req, StreamObserver<Network> out) {
+    Errors.unary(out, () -> {
+      if (req.getSpec().getIngress()) {
+        throw Status.INVALID_ARGUMENT.withDescription("the ingress network is created by the swarm when a port is first published").asException();
+      }
+      RaftStore s = store();
+      String id = Ids.newId();
+      s.update(tx -> tx.create(Networks.allocate(tx, id, req.getSpec(), encryptionUnsupported)));
+      return s.read(v -> v.network(id)).orElseThrow();
+    });
+  }
+
+  private static Network resolveNetwork(RaftStore s, String ref) throws StatusException {
+    return Refs.resolve("network", ref, s.read(StoreView::networks), Network::getId, n -> n.getSpec().getName());
+  }
+
+  @Override
+  public void getNetwork(GetNetworkRequest req, StreamObserver<Network> out) {
+    Errors.unary(out, () -> resolveNetwork(readStore(), req.getRef()));
+  }
+
+  @Override
+  public void listNetworks(ListNetworksRequest req, StreamObserver<ListNetworksResponse> out) {
+    Errors.unary(out, () -> ListNetworksResponse.newBuilder().addAllNetworks(readStore().read(StoreView::networks)).build());
+  }
+
+  @Override
+  public void removeNetwork(RemoveNetworkRequest req, StreamObserver<RemoveNetworkResponse> out) {
+    Errors.unary(out, () -> {
+      RaftStore s = store();
+      Network n = resolveNetwork(s, req.getRef());
+      s.update(tx -> {
+        List<String> users = Networks.usedBy(tx, n.getId());
+        if (!users.isEmpty()) {
+          throw Status.FAILED_PRECONDITION.withDescription("network " + n.getSpec().getName() + " is in use by service"
+              + (users.size() > 1 ? "s " : " ") + String.join(", ", users) + "; remove or update them first").asRuntimeException();
+        }
+        // Tasks that are still shutting down keep their addresses; their records go with the reaper.
+        for (Task t : tx.tasks()) {
+          if (!io.jswarm.api.TaskStates.isTerminal(t.getStatus().getState())
+              && t.getNetworksList().stream().anyMatch(a -> a.getNetworkId().equals(n.getId()))) {
+            throw Status.FAILED_PRECONDITION.withDescription("network " + n.getSpec().getName()
+                + " still has a task shutting down (" + t.getId() + "); try again in a moment").asRuntimeException();
+          }
+        }
+        tx.network(n.getId()).ifPresent(tx::delete);
+      });
+      return RemoveNetworkResponse.getDefaultInstance();
     });
   }
 

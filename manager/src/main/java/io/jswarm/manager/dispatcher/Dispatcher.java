@@ -17,6 +17,7 @@ import io.jswarm.api.Task;
 import io.jswarm.api.TaskStatusUpdate;
 import io.jswarm.api.WorkerMessage;
 import io.jswarm.manager.LeaderComponent;
+import io.jswarm.manager.network.NetworkStates;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreEvent;
 import io.jswarm.store.Watch;
@@ -164,6 +165,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         .setHeartbeatAck(HeartbeatAck.newBuilder().setPeriodMs(heartbeatMs())).build());
     s.send(assignmentsFor(id));
     s.sendIfChanged(nodeUpdateFor(id));
+    s.sendIfChanged(networkStateFor(id));
   }
 
   private DispatcherMessage nodeUpdateFor(String nodeId) {
@@ -189,6 +191,29 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         .build();
   }
 
+  private DispatcherMessage networkStateFor(String nodeId) {
+    io.jswarm.api.NetworkState st = store.read(v -> NetworkStates.forNode(v, nodeId));
+    return DispatcherMessage.newBuilder().setNetworkState(st).build();
+  }
+
+  /** Whether an event can change what some node must program for its networks. */
+  private static boolean touchesNetworks(StoreEvent e) {
+    for (var o : new io.jswarm.api.StoreObject[] {e.oldObject(), e.newObject()}) {
+      if (o == null) continue;
+      if (o.hasNetwork()) return true;
+      if (o.hasTask() && o.getTask().getNetworksCount() > 0) return true;
+      if (o.hasService() && (o.getService().getEndpoint().getVirtualIpsCount() > 0
+          || o.getService().getEndpoint().getPortsCount() > 0)) return true;
+    }
+    if (e.oldObject() != null && e.newObject() != null && e.newObject().hasNode()) {
+      var a = e.oldObject().getNode();
+      var b = e.newObject().getNode();
+      return a.getStatus().getState() != b.getStatus().getState() || !a.getStatus().getAddr().equals(b.getStatus().getAddr())
+          || !a.getIngress().equals(b.getIngress());
+    }
+    return e.object().hasNode();
+  }
+
   private void assignLoop() {
     List<String> lastManagerAddrs = null;
     try (Watch<Void> w = store.watch()) {
@@ -196,10 +221,18 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
         Set<String> nodes = new HashSet<>();
         Set<String> changedNodes = new HashSet<>();
+        boolean networks = false;
         for (StoreEvent e : events) {
+          networks |= touchesNetworks(e);
           if (e.object().hasNode()) changedNodes.add(e.object().getNode().getId());
           if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
           if (e.newObject() != null && e.newObject().hasTask()) nodes.add(e.newObject().getTask().getNodeId());
+        }
+        // Network state first: a worker wires a task's networks before it starts the container.
+        if (networks) {
+          for (Session s : new ArrayList<>(sessions.values())) {
+            if (s.nodeId != null) s.sendIfChanged(networkStateFor(s.nodeId));
+          }
         }
         for (String n : nodes) {
           Session s = sessions.get(n);

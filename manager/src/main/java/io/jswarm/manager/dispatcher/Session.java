@@ -10,6 +10,7 @@ final class Session {
   volatile String nodeId;
   private DispatcherMessage lastAssignments;
   private DispatcherMessage lastNodeUpdate;
+  private DispatcherMessage lastNetworkState;
   private boolean closed;
 
   Session(ServerCallStreamObserver<DispatcherMessage> out) {
@@ -20,12 +21,14 @@ final class Session {
     if (closed || out.isCancelled()) return;
     if (m.hasAssignments()) lastAssignments = m;
     if (m.hasNodeUpdate()) lastNodeUpdate = m;
+    if (m.hasNetworkState()) lastNetworkState = m;
     out.onNext(m);
   }
 
-  /** Assignments and node updates are full states; an unchanged one need not travel again. */
+  /** Assignments, node updates and network states are full states; an unchanged one need not travel again. */
   synchronized void sendIfChanged(DispatcherMessage m) {
-    if (m.equals(m.hasNodeUpdate() ? lastNodeUpdate : lastAssignments)) return;
+    DispatcherMessage last = m.hasNodeUpdate() ? lastNodeUpdate : m.hasNetworkState() ? lastNetworkState : lastAssignments;
+    if (m.equals(last)) return;
     send(m);
   }
 

@@ -226,6 +226,8 @@ public final class ReplicatedReconciler {
         .setRestartCount(restarts)
         .setNotBeforeMs(notBeforeMs)
         .setStatus(TaskStatus.newBuilder().setState(TaskState.PENDING).setMessage("pending task scheduling"))
+        .addAllPorts(s.getEndpoint().getPortsList().stream()
+            .filter(p -> p.getPublishMode() == io.jswarm.api.PortConfig.PublishMode.HOST).toList())
         .build();
   }
 }

@@ -44,6 +44,7 @@ public final class Scheduler {
     int total;
     final Map<String, Integer> perService = new HashMap<>();     // service id → live tasks
     final Map<String, Integer> perServiceName = new HashMap<>(); // service name → live tasks
+    final java.util.Set<String> hostPorts = new java.util.HashSet<>(); // "tcp/8080" held by live tasks
 
     NodeState(Node node) {
       this.node = node;
@@ -60,6 +61,7 @@ public final class Scheduler {
       total++;
       perService.merge(t.getServiceId(), 1, Integer::sum);
       perServiceName.merge(t.getServiceName(), 1, Integer::sum);
+      hostPorts.addAll(hostPortsOf(t));
       freeCpu -= res.getNanoCpus();
       freeMem -= res.getMemoryBytes();
     }
@@ -99,7 +101,7 @@ public final class Scheduler {
     pinned.sort(Comparator.comparing(Task::getId));
     for (Task t : pinned) {
       NodeState s = byId.get(t.getNodeId());
-      Filters f = new Filters(t.getSpec());
+      Filters f = new Filters(t);
       Reasons why = new Reasons();
       if (s == null) {
         unplaced.put(t.getId(), "node " + t.getNodeId() + " is not part of the swarm");
@@ -121,7 +123,7 @@ public final class Scheduler {
       Map<String, String> unplaced) {
     Task first = group.get(0);
     String serviceId = first.getServiceId();
-    Filters f = new Filters(first.getSpec());
+    Filters f = new Filters(first);
     Reasons why = new Reasons();
     SpreadTree tree = new SpreadTree(f.spread, serviceId);
     for (NodeState s : all) {
@@ -158,6 +160,15 @@ public final class Scheduler {
         && t.getDesiredState().getNumber() <= TaskState.RUNNING.getNumber();
   }
 
+  /** The fixed host-mode ports a task publishes on its node ("tcp/8080"). */
+  static java.util.Set<String> hostPortsOf(Task t) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (io.jswarm.api.PortConfig p : t.getPortsList()) {
+      if (p.getPublishedPort() != 0) out.add(p.getProtocol().name().toLowerCase() + "/" + p.getPublishedPort());
+    }
+    return out;
+  }
+
   static Resources reservations(TaskSpec spec) {
     return spec.getResources().getReservations();
   }
@@ -169,8 +180,18 @@ public final class Scheduler {
     final List<String> spread = new ArrayList<>();
     final long maxReplicas;
     final Resources reservations;
+    final java.util.Set<String> hostPorts;
+
+    Filters(Task t) {
+      this(t.getSpec(), hostPortsOf(t));
+    }
 
     Filters(TaskSpec spec) {
+      this(spec, java.util.Set.of());
+    }
+
+    Filters(TaskSpec spec, java.util.Set<String> hostPorts) {
+      this.hostPorts = hostPorts;
       for (String c : spec.getPlacement().getConstraintsList()) {
         Constraint k;
         try {
@@ -200,6 +221,9 @@ public final class Scheduler {
       if (reservations.getNanoCpus() > s.freeCpu) return why.no("with insufficient cpu");
       if (reservations.getMemoryBytes() > s.freeMem) return why.no("with insufficient memory");
       if (maxReplicas > 0 && s.of(serviceId) >= maxReplicas) return why.no("at max replicas per node (" + maxReplicas + ")");
+      for (String p : hostPorts) {
+        if (s.hostPorts.contains(p)) return why.no("with host port " + p + " in use");
+      }
       for (Constraint c : serviceConstraints) {
         if (!c.matchesServiceCount(s.perServiceName.getOrDefault(c.value(), 0))) {
           return why.no("violating constraint " + c);

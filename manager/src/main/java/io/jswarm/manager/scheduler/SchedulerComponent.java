@@ -4,6 +4,8 @@ import io.jswarm.api.Task;
 import io.jswarm.api.TaskState;
 import io.jswarm.api.TaskStatus;
 import io.jswarm.manager.WatchLoop;
+import io.jswarm.manager.network.HostPorts;
+import io.jswarm.manager.network.TaskAddresses;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreEvent;
 import java.time.Duration;
@@ -31,7 +33,8 @@ public final class SchedulerComponent extends WatchLoop {
   @Override
   protected boolean relevant(StoreEvent e) {
     var o = e.newObject() != null ? e.newObject() : e.oldObject();
-    return o.hasNode() || o.hasTask();
+    return o.hasNode() || o.hasTask() || o.hasNetwork()
+        || (o.hasService() && o.getService().getEndpoint().getPortsCount() > 0);
   }
 
   @Override
@@ -48,12 +51,40 @@ public final class SchedulerComponent extends WatchLoop {
         due.add(t);
       }
       Scheduler.Result r = Scheduler.schedule(tx.nodes(), due);
+      TaskAddresses addresses = new TaskAddresses(tx);
+      HostPorts hostPorts = new HostPorts(tx);
       for (Map.Entry<String, String> p : r.placements().entrySet()) {
         Task t = tx.task(p.getKey()).orElseThrow();
-        tx.update(t.toBuilder().setNodeId(p.getValue())
-            .setStatus(TaskStatus.newBuilder().setState(TaskState.ASSIGNED)
+        Task.Builder b = t.toBuilder().setNodeId(p.getValue());
+        // Addresses and dynamic host ports are handed out as the task is placed, in the same
+        // write, so a placed task always has them (and the store's claims keep them unique).
+        if (t.getNetworksCount() == 0) {
+          TaskAddresses.Result a = addresses.attach(t, tx.service(t.getServiceId()).orElse(null));
+          if (a.error() != null) {
+            if (!t.getStatus().getErr().equals(a.error())) tx.update(t.toBuilder().setStatus(t.getStatus().toBuilder().setErr(a.error())).build());
+            continue;
+          }
+          b.addAllNetworks(a.attachments());
+        }
+        String portErr = hostPorts.fill(b, p.getValue());
+        if (portErr != null) {
+          if (!t.getStatus().getErr().equals(portErr)) tx.update(t.toBuilder().setStatus(t.getStatus().toBuilder().setErr(portErr)).build());
+          continue;
+        }
+        tx.update(b.setStatus(TaskStatus.newBuilder().setState(TaskState.ASSIGNED)
                 .setTimestampMs(now).setMessage("scheduler assigned task to node"))
             .build());
+      }
+      // Every node joins the routing mesh once a service publishes an ingress port.
+      boolean mesh = tx.services().stream().anyMatch(sv -> sv.getEndpoint().getPortsList().stream()
+          .anyMatch(pc -> pc.getPublishMode() == io.jswarm.api.PortConfig.PublishMode.INGRESS));
+      if (mesh) {
+        io.jswarm.api.Network ingress = tx.networks().stream().filter(n -> n.getSpec().getIngress()).findFirst().orElse(null);
+        for (io.jswarm.api.Node n : tx.nodes()) {
+          if (ingress == null || n.getIngress().getNetworkId().equals(ingress.getId())) continue;
+          addresses.next(ingress.getId()).ifPresent(a -> tx.update(n.toBuilder().setIngress(
+              io.jswarm.api.NetworkAttachment.newBuilder().setNetworkId(ingress.getId()).setAddress(a)).build()));
+        }
       }
       for (Map.Entry<String, String> u : r.unplaced().entrySet()) {
         Task t = tx.task(u.getKey()).orElseThrow();
