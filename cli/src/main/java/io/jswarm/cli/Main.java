@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
     versionProvider = Version.class,
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
-    subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class,
+    subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class, io.jswarm.cli.commands.NetworkCommand.class,
         ImageCommand.class, ContainerCommand.class, VolumeCommand.class, io.jswarm.cli.commands.RegistryCommand.class,
         InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

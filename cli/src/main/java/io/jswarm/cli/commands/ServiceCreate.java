@@ -39,6 +39,7 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--placement-pref", paramLabel = "PREF", description = "Placement preference: spread=node.labels.<name>") List<String> prefs = new ArrayList<>();
   @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
+  @Mixin NetworkFlags net = new NetworkFlags();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run") String image;
@@ -66,6 +67,7 @@ public final class ServiceCreate extends ClientCommand {
     spec.getTaskBuilder().getPlacementBuilder().addAllConstraints(constraints);
     for (String p : prefs) spec.getTaskBuilder().getPlacementBuilder().addPreferences(pref(p));
     flags.apply(spec);
+    net.apply(spec);
     Service s = client().control().createService(CreateServiceRequest.newBuilder().setSpec(spec).build());
     out().println(s.getId());
     if (!detach) {

@@ -62,9 +62,10 @@ public final class ServicePs extends ClientCommand {
           Output.capitalize(t.getStatus().getState().name())
               + (t.getStatus().getState() == TaskState.RUNNING && "paused".equals(t.getStatus().getMessage()) ? " (paused)" : "")
               + " " + Output.ago(t.getStatus().getTimestampMs()),
-          err));
+          err,
+          String.join(", ", t.getPortsList().stream().map(PortFlags::describe).toList())));
     }
-    Output.table(out(), List.of("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"), rows);
+    Output.table(out(), List.of("ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR", "PORTS"), rows);
     return 0;
   }
 }
