@@ -204,6 +204,13 @@ public final class Agent implements AutoCloseable {
         switch (m.getMsgCase()) {
           case ASSIGNMENTS -> onAssignments(m.getAssignments());
           case NODE_UPDATE -> cfg.onNodeUpdate().accept(m.getNodeUpdate());
+          case NETWORK_STATE -> {
+            try {
+              cfg.networking().onNetworkState(m.getNetworkState());
+            } catch (RuntimeException e) {
+              LOG.warn("applying the network state failed", e);
+            }
+          }
           case HEARTBEAT_ACK -> {
             if (m.getHeartbeatAck().getPeriodMs() > 0) {
               heartbeatMs = m.getHeartbeatAck().getPeriodMs();
@@ -392,6 +399,11 @@ public final class Agent implements AutoCloseable {
       }
     }
     remembered.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)) && !states.containsKey(id));
+    try {
+      cfg.networking().collect(states.keySet(), busyNow);
+    } catch (RuntimeException e) {
+      LOG.warn("collecting unused network namespaces failed", e);
+    }
     imageHealth.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)));
   }
 
@@ -445,10 +457,20 @@ public final class Agent implements AutoCloseable {
             "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));
         return;
       }
+      TaskNetworking.Prepared net;
       try {
-        ContainerConfig cc = TaskContainers.config(t, image.get());
+        net = cfg.networking().prepare(t);
+      } catch (Exception e) {
+        LOG.warn("network set-up of task {} failed", id, e);
+        cfg.networking().release(id);
+        report(id, Reconciler.status(TaskState.REJECTED, "rejected", "network: " + e.getMessage(), null, System.currentTimeMillis()));
+        return;
+      }
+      try {
+        ContainerConfig cc = TaskContainers.config(t, image.get(), net);
         engine.create(cc);
       } catch (IllegalArgumentException | EngineException e) {
+        cfg.networking().release(id);
         report(id, Reconciler.status(TaskState.REJECTED, "rejected", e.getMessage(), null, System.currentTimeMillis()));
         return;
       }
@@ -483,6 +505,7 @@ public final class Agent implements AutoCloseable {
     } catch (NotFoundException gone) {
       // already removed
     }
+    cfg.networking().release(s.containerId());
   }
 
   private void remove(String id) {
@@ -491,6 +514,7 @@ public final class Agent implements AutoCloseable {
     } catch (NotFoundException gone) {
       // already removed
     }
+    cfg.networking().release(id);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

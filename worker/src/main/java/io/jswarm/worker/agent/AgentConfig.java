@@ -19,7 +19,13 @@ public record AgentConfig(
     String engineAddr,
     Supplier<List<String>> managerAddrs,
     NodeDescription description,
-    java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate) {
+    java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate,
+    TaskNetworking networking) {
+
+  public AgentConfig(String nodeId, String nodeName, String engineAddr, Supplier<List<String>> managerAddrs,
+      NodeDescription description, java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate) {
+    this(nodeId, nodeName, engineAddr, managerAddrs, description, onNodeUpdate, TaskNetworking.NONE);
+  }
 
   /** For a node that does not follow role changes (tests, plain workers). */
   public AgentConfig(String nodeId, String nodeName, String engineAddr, Supplier<List<String>> managerAddrs,

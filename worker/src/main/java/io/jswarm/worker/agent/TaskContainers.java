@@ -53,6 +53,10 @@ final class TaskContainers {
    * @throws IllegalArgumentException when neither the spec nor the image gives a command
    */
   static ContainerConfig config(Task t, Image image) {
+    return config(t, image, TaskNetworking.Prepared.NONE);
+  }
+
+  static ContainerConfig config(Task t, Image image, TaskNetworking.Prepared net) {
     ContainerSpec cs = t.getSpec().getContainer();
     List<String> args = new ArrayList<>();
     if (cs.getCommandCount() > 0) {
@@ -79,7 +83,16 @@ final class TaskContainers {
     labels.put("io.jswarm.service.name", t.getServiceName());
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
-        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), "", labels, limits(t), mounts(t));
+        cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), net.netnsPath(), labels, limits(t),
+        withNetworkFiles(mounts(t), net.mounts()));
+  }
+
+  /** The network's files (resolv.conf, hosts) unless the service mounts its own there. */
+  private static List<MountSpec> withNetworkFiles(List<MountSpec> mounts, List<MountSpec> files) {
+    List<MountSpec> out = new ArrayList<>(files.stream()
+        .filter(f -> mounts.stream().noneMatch(m -> m.target().equals(f.target()))).toList());
+    out.addAll(mounts);
+    return out;
   }
 
   static List<MountSpec> mounts(Task t) {
