@@ -11,6 +11,12 @@ import picocli.CommandLine.Option;
     "initializes or joins a swarm as a manager. Several daemons may run on one machine when each",
     "has its own --data-root, -H/--host socket (unix:///PATH.sock), --listen-addr and --node-name."})
 public final class DaemonCommand implements Callable<Integer> {
+  @Option(names = "--bridge", description = "Name of the node-local bridge tasks get outbound NAT and host-mode ports through (default: derived from the node id); none = no bridge")
+  String bridge = "";
+  @Option(names = "--bridge-subnet", description = "Subnet of the node-local bridge (default 172.30.0.0/16)")
+  String bridgeSubnet = "172.30.0.0/16";
+  @Option(names = "--vxlan-port", description = "UDP port of overlay (VXLAN) traffic (default 4789)")
+  int vxlanPort = 4789;
   @Option(names = "--data-root", description = "Root directory of persistent state (default /var/lib/jswarm)")
   Path dataRoot = Path.of("/var/lib/jswarm");
 
@@ -36,6 +42,7 @@ public final class DaemonCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
     String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
+    NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));

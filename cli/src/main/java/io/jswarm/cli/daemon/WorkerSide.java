@@ -94,7 +94,7 @@ final class WorkerSide implements AutoCloseable {
     if (agent != null) return;
     engine.setRegistryMirrors(registry -> clusterMirrors(registry, managerAddrs.get()));
     Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
-        onNodeUpdate), engine);
+        onNodeUpdate, networking()), engine);
     a.start();
     agent = a;
   }
@@ -111,6 +111,31 @@ final class WorkerSide implements AutoCloseable {
       }
       engine.remove(c.id());
     }
+  }
+
+  private io.jswarm.worker.net.TaskNetworks networks;
+
+  /**
+   * The node's task networking. Its namespace names start with a tag derived from the node id,
+   * written to the data root so that the lab (and an operator) can find what belongs to this node.
+   */
+  private synchronized io.jswarm.worker.agent.TaskNetworking networking() {
+    if (networks != null) return networks;
+    NetSettings ns = NetSettings.current;
+    String id6 = nodeId.replaceAll("[^a-z0-9]", "");
+    id6 = id6.substring(0, Math.min(6, id6.length()));
+    String tag = "js" + id6;
+    java.nio.file.Path dir = cfg.dataRoot().resolve("net");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("tag"), tag + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String bridge = !ns.bridgeEnabled() ? null : ns.bridge().isEmpty() ? "jsbr" + id6 : ns.bridge();
+    networks = new io.jswarm.worker.net.TaskNetworks(tag, nodeId, cfg.advertiseHost(), ns.vxlanPort(), bridge,
+        ns.bridgeSubnet(), dir);
+    return networks;
   }
 
   boolean agentRunning() {
@@ -130,6 +155,7 @@ final class WorkerSide implements AutoCloseable {
   public synchronized void close() {
     if (agent != null) agent.close();
     agent = null;
+    if (networks != null) networks.close();
     engine.close();
   }
 }

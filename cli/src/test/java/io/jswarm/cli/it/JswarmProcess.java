@@ -45,7 +45,9 @@ final class JswarmProcess implements AutoCloseable {
 
   void startDaemon() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(BIN.toString(), "daemon", "--data-root", dataRoot.toString(),
-        "--host", host(), "--listen-addr", "127.0.0.1:" + port, "--node-name", nodeName);
+        "--host", host(), "--listen-addr", "127.0.0.1:" + port, "--node-name", nodeName,
+        // no node-local bridge: these tests run in the machine's own namespace and leave nothing in it
+        "--bridge", "none");
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));
     daemon = pb.start();

@@ -68,6 +68,8 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   /**
    * @param tag short prefix, unique among the daemons sharing this machine's /run/netns
    * @param underlayIp this node's address on the underlay (the VXLAN tunnel end)
+   * @param bridgeName the node-local bridge, or null for none (tasks then get no outbound NAT and
+   *     cannot publish host-mode ports)
    * @param dir where per-task files (resolv.conf, hosts, the wired task) live
    */
   public TaskNetworks(String tag, String selfNodeId, String underlayIp, int vxlanPort, String bridgeName,
@@ -76,7 +78,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     this.selfNodeId = selfNodeId;
     this.dir = dir;
     this.overlay = new OverlayDataPath(tag, underlayIp, vxlanPort);
-    this.bridge = new LocalBridge(bridgeName, bridgeSubnet);
+    this.bridge = bridgeName == null ? null : new LocalBridge(bridgeName, bridgeSubnet);
     load();
   }
 
@@ -93,15 +95,25 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
       return new Prepared("/proc/" + ProcessHandle.current().pid() + "/ns/net", List.of());
     }
     if (mode == NetworkMode.NETWORK_MODE_NONE) return Prepared.NONE;
+    if (bridge == null) {
+      if (t.getPortsCount() > 0) {
+        throw new IllegalStateException("host-mode ports need the node-local bridge, and this daemon runs with --bridge none");
+      }
+      if (t.getNetworksCount() == 0) return Prepared.NONE; // a fresh, empty namespace from runc
+    }
     Map<String, NetworkView> views = awaitNetworks(t);
     synchronized (this) {
       String ns = nsName(t.getId());
       Path path = Netns.create(ns);
-      ensureBridge();
-      String bridgeIp = bridge.allocations().containsKey(t.getId()) ? bridge.allocations().get(t.getId()) : bridge.allocate(t.getId());
-      bridge.attach(path, ns, "eth0", bridgeIp, Endpoint.macFor(bridgeIp));
-      int i = 1;
-      String nameserver = bridge.gateway();
+      String bridgeIp = null;
+      String nameserver = null;
+      if (bridge != null) {
+        ensureBridge();
+        bridgeIp = bridge.allocations().containsKey(t.getId()) ? bridge.allocations().get(t.getId()) : bridge.allocate(t.getId());
+        bridge.attach(path, ns, "eth0", bridgeIp, Endpoint.macFor(bridgeIp));
+        nameserver = bridge.gateway();
+      }
+      int i = bridge != null ? 1 : 0;
       for (NetworkAttachment a : t.getNetworksList()) {
         NetworkView v = views.get(a.getNetworkId());
         if (v.getNetwork().getSpec().getOptionsMap().containsKey("encrypted")) {
@@ -113,7 +125,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
         ensureNetwork(cfg);
         String ip = address(a.getAddress());
         overlay.attach(cfg, path, "eth" + i++, ip, Endpoint.macFor(ip), false);
-        if (nameserver.equals(bridge.gateway())) nameserver = cfg.gateway();
+        if (nameserver == null || bridge != null && nameserver.equals(bridge.gateway())) nameserver = cfg.gateway();
       }
       wired.put(t.getId(), t);
       save(t);
@@ -140,7 +152,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     String host = t.getSpec().getContainer().getHostname().isEmpty() ? t.getId().substring(0, Math.min(12, t.getId().length()))
         : t.getSpec().getContainer().getHostname();
     String ip = t.getNetworksCount() > 0 ? address(t.getNetworks(0).getAddress()) : bridgeIp;
-    b.append(ip).append('\t').append(host).append('\n');
+    if (ip != null) b.append(ip).append('\t').append(host).append('\n');
     return b.toString();
   }
 
@@ -175,13 +187,13 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
         }
       }
       if (Netns.exists(ns)) {
-        bridge.detach(ns);
+        if (bridge != null) bridge.detach(ns);
         Netns.delete(ns);
       }
     } catch (RuntimeException e) {
       LOG.warn("unwiring task {} failed", taskId, e);
     } finally {
-      bridge.release(taskId);
+      if (bridge != null) bridge.release(taskId);
       deleteFiles(taskId);
     }
     dropUnusedSandboxes(state);
@@ -257,6 +269,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   }
 
   private void applyPorts() {
+    if (bridge == null) return;
     List<HostPort> hp = new ArrayList<>();
     for (Task t : wired.values()) {
       String ip = bridge.allocations().get(t.getId());
@@ -359,9 +372,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
           Task t = Task.parseFrom(Files.readAllBytes(f));
           if (!Netns.exists(nsName(t.getId()))) continue;
           wired.put(t.getId(), t);
-          bridge.ensure();
-          bridgeReady = false; // the DNS listener is opened on first use
-          ip4Of(nsName(t.getId())).ifPresent(ip -> bridge.adopt(t.getId(), ip));
+          if (bridge != null) ip4Of(nsName(t.getId())).ifPresent(ip -> bridge.adopt(t.getId(), ip));
         } catch (IOException | RuntimeException e) {
           LOG.warn("cannot re-adopt the network of {}", d, e);
         }

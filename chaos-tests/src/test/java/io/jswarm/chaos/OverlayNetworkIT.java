@@ -1,0 +1,264 @@
+package io.jswarm.chaos;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jswarm.api.GetNetworkRequest;
+import io.jswarm.api.GetServiceRequest;
+import io.jswarm.api.ListTasksRequest;
+import io.jswarm.api.Network;
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Overlay networks on the lab (one manager h1, workers h2 and h3): a web service on h2 reached
+ * by name from a client on h3 over kernel VXLAN, DNS for SERVICE and tasks.SERVICE, VIP spreading,
+ * isolation between networks, tunnel entries following a killed worker, host-mode ports, and
+ * nothing left behind after rm. Checks run inside the tasks' own network namespaces
+ * (`ip netns exec` on the task's host), asking the worker's DNS server explicitly; the client
+ * service's logs show that the containers' own resolv.conf works too.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class OverlayNetworkIT {
+  static Lab lab;
+  static Api api;
+  static final Map<String, String> NODES = new HashMap<>(); // host → node id
+  static final String WEB = "sh -c 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www'";
+
+  @BeforeAll
+  static void up() {
+    lab = new Lab(OverlayNetworkIT.class);
+    lab.up(1, 2);
+    api = new Api(lab);
+    Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "node", "ls").out().lines()
+        .filter(l -> l.contains("Ready")).count() == 3, "3 nodes Ready");
+    for (String h : List.of("h1", "h2", "h3")) {
+      Lab.await(Duration.ofSeconds(30), () -> api.info(h).isPresent(), "info from " + h);
+      NODES.put(h, api.info(h).orElseThrow().getNodeId());
+    }
+  }
+
+  @AfterAll
+  static void down() {
+    if (api != null) api.close();
+    if (lab != null) lab.close();
+  }
+
+  static List<Task> running(String service) {
+    List<Task> out = new ArrayList<>();
+    for (Task t : api.control("h1", 5_000).listTasks(ListTasksRequest.newBuilder().addServiceRefs(service).build()).getTasksList()) {
+      if (t.getDesiredState() == TaskState.RUNNING && t.getStatus().getState() == TaskState.RUNNING) out.add(t);
+    }
+    return out;
+  }
+
+  static String hostOf(Task t) {
+    return NODES.entrySet().stream().filter(e -> e.getValue().equals(t.getNodeId())).findFirst().orElseThrow().getKey();
+  }
+
+  /** The network namespace of a task on its host ("<node tag>-<task id>"). */
+  static String ns(Task t) {
+    String list = lab.sh(hostOf(t), "ip netns list").out();
+    return list.lines().map(l -> l.split(" ")[0]).filter(n -> n.endsWith("-" + t.getId())).findFirst()
+        .orElseThrow(() -> new AssertionError("no network namespace for task " + t.getId() + " in:\n" + list));
+  }
+
+  static Lab.Result inTask(Task t, String cmd) {
+    return lab.sh(hostOf(t), "ip netns exec " + ns(t) + " " + cmd);
+  }
+
+  static String addr(Task t, String networkId) {
+    return t.getNetworksList().stream().filter(a -> a.getNetworkId().equals(networkId)).findFirst().orElseThrow()
+        .getAddress().split("/")[0];
+  }
+
+  static Network network(String name) {
+    return api.control("h1", 5_000).getNetwork(GetNetworkRequest.newBuilder().setRef(name).build());
+  }
+
+  /** A-records busybox nslookup printed for NAME from the DNS server at GW. */
+  static Set<String> lookup(Task from, String name, String gw) {
+    String out = inTask(from, "busybox nslookup " + name + " " + gw).out();
+    Set<String> ips = new HashSet<>();
+    boolean answers = false;
+    for (String l : out.lines().toList()) {
+      if (l.startsWith("Name:")) answers = true;
+      if (answers && l.startsWith("Address")) ips.add(l.replaceAll("^Address( \\d+)?:\\s*", "").split(" ")[0].trim());
+    }
+    return ips;
+  }
+
+  @Test
+  @Order(1)
+  void badNetworkInputIsRefusedAndChangesNothing() {
+    var bad = lab.jswarm("h1", "network", "create", "-d", "overlay", "--subnet", "10.30.0.0/33", "x1");
+    assertNotEquals(0, bad.exit());
+    assertTrue(bad.all().contains("prefix length"), bad.all());
+    lab.jswarmOk("h1", "network", "create", "-d", "overlay", "--subnet", "10.40.0.0/16", "wide");
+    var overlap = lab.jswarm("h1", "network", "create", "-d", "overlay", "--subnet", "10.40.3.0/24", "narrow");
+    assertTrue(overlap.all().contains("overlaps 10.40.0.0/16"), overlap.all());
+    var enc = lab.jswarm("h1", "network", "create", "-d", "overlay", "--opt", "encrypted", "secret");
+    assertNotEquals(0, enc.exit());
+    assertTrue(enc.all().contains("IPsec"), enc.all());
+    var unknown = lab.jswarm("h1", "service", "create", "-d", "--name", "lost", "--network", "nope", "busybox", "sleep", "60");
+    assertTrue(unknown.all().contains("network nope not found"), unknown.all());
+    var dup = lab.jswarm("h1", "network", "create", "-d", "overlay", "wide");
+    assertTrue(dup.all().contains("already exists"), dup.all());
+    String ls = lab.jswarmOk("h1", "network", "ls").out();
+    assertTrue(ls.contains("wide") && !ls.contains("narrow") && !ls.contains("secret") && !ls.contains("x1"), ls);
+    assertFalse(lab.jswarmOk("h1", "service", "ls").out().contains("lost"));
+    lab.jswarmOk("h1", "network", "rm", "wide");
+  }
+
+  @Test
+  @Order(2)
+  void serviceNamesResolveAndVipSpreadsAcrossHosts() {
+    lab.jswarmOk("h1", "network", "create", "-d", "overlay", "front");
+    Network front = network("front");
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "web", "--network", "front", "--replicas", "2",
+        "--constraint", "node.hostname==" + lab.nodeName("h2"), "--stop-grace-period", "0s", "busybox", "sh", "-c",
+        "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www");
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "client", "--network", "front",
+        "--constraint", "node.hostname==" + lab.nodeName("h3"), "--stop-grace-period", "0s", "busybox", "sh", "-c",
+        "while true; do wget -q -T 2 -O- http://web/ && echo got-it; sleep 1; done");
+    Lab.await(Duration.ofSeconds(90), () -> running("web").size() == 2 && running("client").size() == 1, "web x2 and client running");
+    Task client = running("client").get(0);
+    assertEquals("h3", hostOf(client));
+    Set<String> webIps = running("web").stream().map(t -> addr(t, front.getId())).collect(Collectors.toSet());
+    String vip = api.control("h1", 5_000).getService(GetServiceRequest.newBuilder().setRef("web").build())
+        .getEndpoint().getVirtualIps(0).getAddr().split("/")[0];
+
+    Lab.await(Duration.ofSeconds(30), () -> lookup(client, "web", front.getGateway()).equals(Set.of(vip)), "web → its VIP " + vip);
+    Lab.await(Duration.ofSeconds(30), () -> lookup(client, "tasks.web", front.getGateway()).equals(webIps), "tasks.web → " + webIps);
+    // the container's own resolv.conf: the client's loop fetched http://web/ by name
+    Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "service", "logs", "client").all().contains("got-it"),
+        "the client service reached http://web/ by name");
+    // Every replica answers on its own address across the tunnel, and the VIP spreads connections.
+    Set<String> names = new HashSet<>();
+    for (String ip : webIps) {
+      var r = inTask(client, "busybox wget -q -T 3 -O- http://" + ip + "/");
+      assertTrue(r.ok(), "replica " + ip + " answers over the overlay: " + r.all());
+      names.add(r.out().trim());
+    }
+    assertEquals(2, names.size(), "two distinct replicas: " + names);
+    Set<String> viaVip = new HashSet<>();
+    for (int i = 0; i < 12 && viaVip.size() < 2; i++) {
+      var r = inTask(client, "busybox wget -q -T 3 -O- http://" + vip + "/");
+      assertTrue(r.ok(), "the VIP answers: " + r.all());
+      viaVip.add(r.out().trim());
+    }
+    assertEquals(names, viaVip, "connections to the VIP reached every replica");
+  }
+
+  @Test
+  @Order(3)
+  void scaleDownRemovesTheAddressFromDnsAndTheWire() {
+    Network front = network("front");
+    Task client = running("client").get(0);
+    Set<String> before = running("web").stream().map(t -> addr(t, front.getId())).collect(Collectors.toSet());
+    lab.jswarmOk("h1", "service", "scale", "-d", "web=1");
+    Lab.await(Duration.ofSeconds(60), () -> running("web").size() == 1
+        && lookup(client, "tasks.web", front.getGateway()).size() == 1, "tasks.web has one address");
+    Set<String> gone = new HashSet<>(before);
+    gone.removeAll(lookup(client, "tasks.web", front.getGateway()));
+    assertEquals(1, gone.size());
+    String removed = gone.iterator().next();
+    Lab.await(Duration.ofSeconds(30), () -> !inTask(client, "busybox wget -q -T 2 -O- http://" + removed + "/").ok(),
+        "the removed replica's address " + removed + " stops answering");
+  }
+
+  @Test
+  @Order(4)
+  void networksAreIsolatedAndATaskOnBothReachesBoth() {
+    Network front = network("front");
+    lab.jswarmOk("h1", "network", "create", "-d", "overlay", "back");
+    Network back = network("back");
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "db", "--network", "back",
+        "--constraint", "node.hostname==" + lab.nodeName("h2"), "--stop-grace-period", "0s", "busybox", "sh", "-c", "mkdir -p /www && echo db > /www/index.html && exec httpd -f -p 80 -h /www");
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "both", "--network", "front", "--network", "back",
+        "--constraint", "node.hostname==" + lab.nodeName("h3"), "--stop-grace-period", "0s", "busybox", "sleep", "3600");
+    Lab.await(Duration.ofSeconds(90), () -> running("db").size() == 1 && running("both").size() == 1, "db and both running");
+    String dbIp = addr(running("db").get(0), back.getId());
+    String webIp = addr(running("web").get(0), front.getId());
+    Task both = running("both").get(0);
+    Task client = running("client").get(0);
+    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "busybox wget -q -T 2 -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
+    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "busybox wget -q -T 2 -O- http://" + webIp + "/").ok(), "both → web on front");
+    assertFalse(inTask(client, "busybox wget -q -T 2 -O- http://" + dbIp + "/").ok(), "client on front only cannot reach db on back");
+    assertTrue(lookup(client, "db", front.getGateway()).isEmpty(), "front's DNS does not know back's services");
+  }
+
+  /** Remote MACs in h3's tunnel table for the network, with how often each appears. */
+  static Map<String, Long> fdb(String host, Network n) {
+    String sandbox = lab.sh(host, "ip netns list").out().lines().map(l -> l.split(" ")[0])
+        .filter(x -> x.endsWith("-n" + n.getVni())).findFirst().orElseThrow();
+    String out = lab.sh(host, "bridge -n " + sandbox + " fdb show dev vx-" + n.getVni()).out();
+    return out.lines().filter(l -> l.contains(" dst ")).map(l -> l.split(" ")[0] + "@" + l.replaceAll(".* dst (\\S+).*", "$1"))
+        .collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+  }
+
+  @Test
+  @Order(5)
+  void aKilledWorkersEntriesLeaveAndComeBackOnceWithoutDuplicates() {
+    Network front = network("front");
+    String h2ip = lab.ip("h2");
+    Lab.await(Duration.ofSeconds(30), () -> fdb("h3", front).keySet().stream().anyMatch(k -> k.endsWith("@" + h2ip)), "h3 tunnels to h2");
+    lab.kill("h2");
+    Lab.await(Duration.ofSeconds(30), () -> fdb("h3", front).keySet().stream().noneMatch(k -> k.endsWith("@" + h2ip)),
+        "h2's endpoints left h3's tunnel table once h2 went Down");
+    lab.start("h2");
+    Lab.await(Duration.ofSeconds(90), () -> running("web").size() == 1 && running("db").size() == 1, "tasks running again");
+    Lab.await(Duration.ofSeconds(60), () -> fdb("h3", front).keySet().stream().anyMatch(k -> k.endsWith("@" + h2ip)), "h3 tunnels to h2 again");
+    Map<String, Long> entries = fdb("h3", front);
+    assertTrue(entries.values().stream().allMatch(c -> c == 1), "no duplicate entries: " + entries);
+    String webIp = addr(running("web").get(0), front.getId());
+    Task client = running("client").get(0);
+    Lab.await(Duration.ofSeconds(30), () -> inTask(client, "busybox wget -q -T 2 -O- http://" + webIp + "/").ok(), "web reachable again");
+  }
+
+  @Test
+  @Order(6)
+  void hostModePortAnswersOnItsNode() {
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "pub", "--publish", "published=8080,target=80,mode=host",
+        "--constraint", "node.hostname==" + lab.nodeName("h2"), "--stop-grace-period", "0s", "busybox", "sh", "-c",
+        "mkdir -p /www && echo published > /www/index.html && exec httpd -f -p 80 -h /www");
+    Lab.await(Duration.ofSeconds(60), () -> running("pub").size() == 1, "pub running");
+    Lab.await(Duration.ofSeconds(30), () -> lab.sh("h3", "busybox wget -q -T 2 -O- http://" + lab.ip("h2") + ":8080/").out().contains("published"),
+        "h2:8080 answers from another host");
+    assertTrue(lab.jswarmOk("h1", "service", "ps", "pub").out().contains(":8080->80/tcp"));
+  }
+
+  @Test
+  @Order(7)
+  void removingServicesAndNetworksLeavesNothing() {
+    var inUse = lab.jswarm("h1", "network", "rm", "front");
+    assertTrue(inUse.all().contains("in use"), inUse.all());
+    for (String s : List.of("web", "client", "db", "both", "pub")) lab.jswarmOk("h1", "service", "rm", s);
+    Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "network", "rm", "front", "back").ok(), "networks removed");
+    for (String h : List.of("h2", "h3")) {
+      String tag = lab.sh(h, "cat " + lab.dir() + "/" + h + "/data/net/tag").out().trim();
+      Lab.await(Duration.ofSeconds(30), () -> lab.sh(h, "ip netns list").out().lines().noneMatch(l -> l.startsWith(tag + "-")),
+          h + ": no task or sandbox namespace left");
+      String rules = lab.sh(h, "nft list table ip jswarm_ports 2>/dev/null || true").out();
+      assertFalse(rules.contains("dnat"), h + ": no published-port rule left: " + rules);
+      String links = lab.sh(h, "ip -o link").out();
+      assertFalse(links.lines().anyMatch(l -> l.contains("@") && l.contains("master jsbr")), h + ": no veth left: " + links);
+    }
+  }
+}
