@@ -8,8 +8,9 @@ final class Listeners {
     }
 
     static Optional<String> find(HostNs ns, String protocol, String hostIp, int port) {
-        // -l: listening TCP / bound UDP; -n numeric; -H no header; -4 our rules are IPv4-only
-        String flags = protocol.equals("tcp") ? "-Hln4t" : "-Hln4u";
+        // -l: listening TCP / bound UDP; -n numeric; -H no header. Not -4: a dual-stack socket on [::]
+        // (busybox nc, most JVMs) also holds the IPv4 port, and ss lists it as "*".
+        String flags = protocol.equals("tcp") ? "-Hlnt" : "-Hlnu";
         String out = Cmd.run(ns.exec("ss", flags));
         String ip = hostIp == null ? "" : hostIp;
         for (String line : out.lines().toList()) {
@@ -24,7 +25,7 @@ final class Listeners {
             if (!local.substring(colon + 1).equals(String.valueOf(port))) {
                 continue;
             }
-            boolean wildcard = addr.equals("0.0.0.0") || addr.equals("*");
+            boolean wildcard = addr.equals("0.0.0.0") || addr.equals("*") || addr.equals("[::]");
             if (ip.isEmpty() || wildcard || addr.equals(ip)) {
                 return Optional.of("a process on this node already uses " + protocol + " port " + port + " on " + addr);
             }

@@ -65,8 +65,9 @@ final class PortRuleset {
                 "    fib daddr type local jump published",
                 "  }",
                 // Connections the host makes itself skip prerouting; the output hook catches them.
+                // -100 is dstnat's value; nft 1.0.6 accepts the name only in prerouting.
                 "  chain output {",
-                "    type nat hook output priority dstnat; policy accept;",
+                "    type nat hook output priority -100; policy accept;",
                 "    fib daddr type local jump published",
                 "  }",
                 "  chain published {"));

@@ -15,7 +15,7 @@ class PortRulesetTest {
         String s = PortRuleset.render(List.of(), List.of());
         assertTrue(s.startsWith("table ip jswarm_ports {}\ndelete table ip jswarm_ports\ntable ip jswarm_ports {\n"), s);
         assertTrue(s.contains("type nat hook prerouting priority dstnat"), s);
-        assertTrue(s.contains("type nat hook output priority dstnat"), s);
+        assertTrue(s.contains("type nat hook output priority -100"), s);
         assertEquals(2, s.split("fib daddr type local jump published", -1).length - 1, s);
     }
 
