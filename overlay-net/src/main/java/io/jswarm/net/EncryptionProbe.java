@@ -43,6 +43,7 @@ public final class EncryptionProbe {
       String err = r.err();
       int colon = err.indexOf(": ");
       String msg = (err.startsWith("ip ") && colon > 0 ? err.substring(colon + 2) : err).strip();
+      msg = msg.replaceFirst("^Error: ", "").replaceFirst("\\.$", "");
       return Optional.of(msg.isEmpty() ? "xfrm state add failed" : msg);
     } catch (NetException e) {
       return Optional.of(e.getMessage());

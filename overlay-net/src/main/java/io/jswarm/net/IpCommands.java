@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,6 +25,17 @@ import java.util.concurrent.TimeoutException;
  */
 final class IpCommands {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Pipe readers block until the tool exits, so they get their own threads: on the common pool
+   * (parallelism 1 on a 2-core machine) stderr would wait behind stdout, and a tool filling its
+   * stderr pipe would then never exit.
+   */
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "ip-commands-pipe");
+    t.setDaemon(true);
+    return t;
+  });
 
   record Result(int exit, String out, String err) {
     boolean ok() {
@@ -117,8 +130,8 @@ final class IpCommands {
       throw new NetException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
     }
     // Both pipes are drained while stdin is written: a large batch can fill stdout/stderr first.
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), READERS);
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), READERS);
     try (OutputStream in = p.getOutputStream()) {
       if (stdin != null) {
         in.write(stdin.getBytes(StandardCharsets.UTF_8));

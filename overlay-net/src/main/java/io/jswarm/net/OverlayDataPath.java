@@ -88,6 +88,8 @@ public final class OverlayDataPath {
           "link set " + vx + " up"));
       // No bridge neigh_suppress: it would answer ARP from br0's neighbour table, while ours is on
       // the VXLAN device, whose "proxy" mode answers ARP locally and never sends it over the wire.
+      // Bridge learning stays on for this port (the device itself does not learn): the bridge then
+      // sends frames for remote MACs to the VXLAN port only, instead of flooding local containers.
       IpCommands.bridge(sb, "link", "set", "dev", vx, "learning", "on");
     }
   }
