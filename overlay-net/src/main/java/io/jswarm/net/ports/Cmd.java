@@ -71,13 +71,22 @@ final class Cmd {
         }
     }
 
+    /**
+     * A dedicated thread per stream, not the common pool: on a 2-core node that pool has one thread, so
+     * stdout and stderr drains would queue behind each other (or behind the caller) and a chatty command
+     * could block on a full pipe until the timeout.
+     */
     private static CompletableFuture<String> drain(InputStream s) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
             try (s) {
-                return new String(s.readAllBytes(), StandardCharsets.UTF_8);
+                f.complete(new String(s.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                f.completeExceptionally(e);
             }
-        });
+        }, "cmd-drain");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 }
