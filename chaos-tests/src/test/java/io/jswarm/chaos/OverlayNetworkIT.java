@@ -136,7 +136,7 @@ class OverlayNetworkIT {
         "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www");
     lab.jswarmOk("h1", "service", "create", "-d", "--name", "client", "--network", "front",
         "--constraint", "node.hostname==" + lab.nodeName("h3"), "--stop-grace-period", "0s", "busybox", "sh", "-c",
-        "while true; do wget -q -T 2 -O- http://web/ && echo got-it; sleep 1; done");
+        "while true; do timeout 3 wget -q -O- http://web/ && echo got-it; sleep 1; done");
     Lab.await(Duration.ofSeconds(90), () -> running("web").size() == 2 && running("client").size() == 1, "web x2 and client running");
     Task client = running("client").get(0);
     assertEquals("h3", hostOf(client));
@@ -152,14 +152,14 @@ class OverlayNetworkIT {
     // Every replica answers on its own address across the tunnel, and the VIP spreads connections.
     Set<String> names = new HashSet<>();
     for (String ip : webIps) {
-      var r = inTask(client, "busybox wget -q -T 3 -O- http://" + ip + "/");
+      var r = inTask(client, "timeout 3 busybox wget -q -O- http://" + ip + "/");
       assertTrue(r.ok(), "replica " + ip + " answers over the overlay: " + r.all());
       names.add(r.out().trim());
     }
     assertEquals(2, names.size(), "two distinct replicas: " + names);
     Set<String> viaVip = new HashSet<>();
     for (int i = 0; i < 12 && viaVip.size() < 2; i++) {
-      var r = inTask(client, "busybox wget -q -T 3 -O- http://" + vip + "/");
+      var r = inTask(client, "timeout 3 busybox wget -q -O- http://" + vip + "/");
       assertTrue(r.ok(), "the VIP answers: " + r.all());
       viaVip.add(r.out().trim());
     }
@@ -179,7 +179,7 @@ class OverlayNetworkIT {
     gone.removeAll(lookup(client, "tasks.web", front.getGateway()));
     assertEquals(1, gone.size());
     String removed = gone.iterator().next();
-    Lab.await(Duration.ofSeconds(30), () -> !inTask(client, "busybox wget -q -T 2 -O- http://" + removed + "/").ok(),
+    Lab.await(Duration.ofSeconds(30), () -> !inTask(client, "timeout 3 busybox wget -q -O- http://" + removed + "/").ok(),
         "the removed replica's address " + removed + " stops answering");
   }
 
@@ -198,9 +198,9 @@ class OverlayNetworkIT {
     String webIp = addr(running("web").get(0), front.getId());
     Task both = running("both").get(0);
     Task client = running("client").get(0);
-    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "busybox wget -q -T 2 -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
-    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "busybox wget -q -T 2 -O- http://" + webIp + "/").ok(), "both → web on front");
-    assertFalse(inTask(client, "busybox wget -q -T 2 -O- http://" + dbIp + "/").ok(), "client on front only cannot reach db on back");
+    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
+    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "both → web on front");
+    assertFalse(inTask(client, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").ok(), "client on front only cannot reach db on back");
     assertTrue(lookup(client, "db", front.getGateway()).isEmpty(), "front's DNS does not know back's services");
   }
 
@@ -229,7 +229,7 @@ class OverlayNetworkIT {
     assertTrue(entries.values().stream().allMatch(c -> c == 1), "no duplicate entries: " + entries);
     String webIp = addr(running("web").get(0), front.getId());
     Task client = running("client").get(0);
-    Lab.await(Duration.ofSeconds(30), () -> inTask(client, "busybox wget -q -T 2 -O- http://" + webIp + "/").ok(), "web reachable again");
+    Lab.await(Duration.ofSeconds(30), () -> inTask(client, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "web reachable again");
   }
 
   @Test
@@ -239,7 +239,7 @@ class OverlayNetworkIT {
         "--constraint", "node.hostname==" + lab.nodeName("h2"), "--stop-grace-period", "0s", "busybox", "sh", "-c",
         "mkdir -p /www && echo published > /www/index.html && exec httpd -f -p 80 -h /www");
     Lab.await(Duration.ofSeconds(60), () -> running("pub").size() == 1, "pub running");
-    Lab.await(Duration.ofSeconds(30), () -> lab.sh("h3", "busybox wget -q -T 2 -O- http://" + lab.ip("h2") + ":8080/").out().contains("published"),
+    Lab.await(Duration.ofSeconds(30), () -> lab.sh("h3", "timeout 3 busybox wget -q -O- http://" + lab.ip("h2") + ":8080/").out().contains("published"),
         "h2:8080 answers from another host");
     assertTrue(lab.jswarmOk("h1", "service", "ps", "pub").out().contains(":8080->80/tcp"));
   }
