@@ -198,7 +198,12 @@ class OverlayNetworkIT {
     String webIp = addr(running("web").get(0), front.getId());
     Task both = running("both").get(0);
     Task client = running("client").get(0);
-    Lab.await(Duration.ofSeconds(30), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
+    try {
+      Lab.await(Duration.ofSeconds(45), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + lab.sh("h3", "for n in $(ip netns list | cut -d' ' -f1); do echo == $n; ip -n $n -4 -o addr; ip -n $n neigh; bridge -n $n fdb show | grep dst; done").out()
+          + "\nh2:\n" + lab.sh("h2", "for n in $(ip netns list | cut -d' ' -f1); do echo == $n; ip -n $n -4 -o addr; bridge -n $n fdb show | grep dst; done").out(), e);
+    }
     Lab.await(Duration.ofSeconds(30), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "both → web on front");
     assertFalse(inTask(client, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").ok(), "client on front only cannot reach db on back");
     assertTrue(lookup(client, "db", front.getGateway()).isEmpty(), "front's DNS does not know back's services");
@@ -206,11 +211,16 @@ class OverlayNetworkIT {
 
   /** Remote MACs in h3's tunnel table for the network, with how often each appears. */
   static Map<String, Long> fdb(String host, Network n) {
-    String sandbox = lab.sh(host, "ip netns list").out().lines().map(l -> l.split(" ")[0])
-        .filter(x -> x.endsWith("-n" + n.getVni())).findFirst().orElseThrow();
+    // /run/netns is the machine's: every lab host's sandboxes are listed, so pick this host's by its tag
+    String sandbox = tag(host) + "-n" + n.getVni();
     String out = lab.sh(host, "bridge -n " + sandbox + " fdb show dev vx-" + n.getVni()).out();
     return out.lines().filter(l -> l.contains(" dst ")).map(l -> l.split(" ")[0] + "@" + l.replaceAll(".* dst (\\S+).*", "$1"))
         .collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+  }
+
+  /** The prefix of a lab host's namespace names (written by its daemon). */
+  static String tag(String host) {
+    return lab.sh(host, "cat " + lab.dir() + "/" + host + "/data/net/tag").out().trim();
   }
 
   @Test
@@ -252,7 +262,7 @@ class OverlayNetworkIT {
     for (String s : List.of("web", "client", "db", "both", "pub")) lab.jswarmOk("h1", "service", "rm", s);
     Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "network", "rm", "front", "back").ok(), "networks removed");
     for (String h : List.of("h2", "h3")) {
-      String tag = lab.sh(h, "cat " + lab.dir() + "/" + h + "/data/net/tag").out().trim();
+      String tag = tag(h);
       Lab.await(Duration.ofSeconds(30), () -> lab.sh(h, "ip netns list").out().lines().noneMatch(l -> l.startsWith(tag + "-")),
           h + ": no task or sandbox namespace left");
       String rules = lab.sh(h, "nft list table ip jswarm_ports 2>/dev/null || true").out();
