@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 need=()
-for pkg in runc conmon busybox-static iproute2 tar; do
+for pkg in runc conmon busybox-static iproute2 nftables iptables tar; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
