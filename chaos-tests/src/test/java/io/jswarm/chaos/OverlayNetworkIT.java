@@ -201,12 +201,18 @@ class OverlayNetworkIT {
     try {
       Lab.await(Duration.ofSeconds(45), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").out().contains("db"), "both → db on back");
     } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\n" + lab.sh("h3", "for n in $(ip netns list | cut -d' ' -f1); do echo == $n; ip -n $n -4 -o addr; ip -n $n neigh; bridge -n $n fdb show | grep dst; done").out()
-          + "\nh2:\n" + lab.sh("h2", "for n in $(ip netns list | cut -d' ' -f1); do echo == $n; ip -n $n -4 -o addr; bridge -n $n fdb show | grep dst; done").out(), e);
+      throw new AssertionError(e.getMessage() + "\n" + wiring(), e);
     }
     Lab.await(Duration.ofSeconds(30), () -> inTask(both, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "both → web on front");
     assertFalse(inTask(client, "timeout 3 busybox wget -q -O- http://" + dbIp + "/").ok(), "client on front only cannot reach db on back");
     assertTrue(lookup(client, "db", front.getGateway()).isEmpty(), "front's DNS does not know back's services");
+  }
+
+  /** Every namespace's addresses, neighbours and tunnel entries on h2 and h3, for failure messages. */
+  static String wiring() {
+    String dump = "for n in $(ip netns list | cut -d' ' -f1); do echo == $n; ip -n $n -4 -o addr; ip -n $n neigh; bridge -n $n fdb show | grep dst; done";
+    return "h3:\n" + lab.sh("h3", dump).out() + "\nh2:\n" + lab.sh("h2", dump).out()
+        + "\ntasks:\n" + lab.jswarm("h1", "service", "ps", "web", "client", "db", "both").out();
   }
 
   /** Remote MACs in h3's tunnel table for the network, with how often each appears. */
@@ -239,7 +245,11 @@ class OverlayNetworkIT {
     assertTrue(entries.values().stream().allMatch(c -> c == 1), "no duplicate entries: " + entries);
     String webIp = addr(running("web").get(0), front.getId());
     Task client = running("client").get(0);
-    Lab.await(Duration.ofSeconds(30), () -> inTask(client, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "web reachable again");
+    try {
+      Lab.await(Duration.ofSeconds(30), () -> inTask(client, "timeout 3 busybox wget -q -O- http://" + webIp + "/").ok(), "web reachable again");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " at " + webIp + "\n" + wiring(), e);
+    }
   }
 
   @Test
@@ -254,12 +264,63 @@ class OverlayNetworkIT {
     assertTrue(lab.jswarmOk("h1", "service", "ps", "pub").out().contains(":8080->80/tcp"));
   }
 
+  /** busybox httpd answering /cgi-bin/ip with the client address it sees (CGI's REMOTE_ADDR). */
+  static final String WHO_ASKS = "mkdir -p /www/cgi-bin && echo '#!/bin/sh' > /www/cgi-bin/ip"
+      + " && echo 'echo Content-Type: text/plain; echo; echo \"$REMOTE_ADDR\"' >> /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip"
+      + " && hostname > /www/index.html && exec httpd -f -p 80 -h /www";
+
   @Test
   @Order(7)
+  void ingressPortAnswersOnEveryNodeAndLocalReplicasSeeTheClient() {
+    // The short form publishes through the routing mesh, as in Docker.
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "mesh", "-p", "8081:80",
+        "--constraint", "node.hostname==" + lab.nodeName("h2"), "--stop-grace-period", "0s", "busybox", "sh", "-c", WHO_ASKS);
+    Lab.await(Duration.ofSeconds(60), () -> running("mesh").size() == 1, "mesh running");
+    for (String via : List.of("h1", "h2", "h3")) {
+      String url = "http://" + lab.ip(via) + ":8081/cgi-bin/ip";
+      String client = via.equals("h3") ? "h1" : "h3";
+      Lab.await(Duration.ofSeconds(30), () -> lab.sh(client, "timeout 3 busybox wget -q -O- " + url).ok(),
+          client + " → " + via + ":8081 (ingress) answers");
+    }
+    // A node with a replica hands the connection to it without SNAT: the task sees the real client.
+    // busybox httpd prints an IPv4-mapped IPv6 address: [::ffff:10.213.0.13]
+    String seen = lab.sh("h3", "timeout 3 busybox wget -q -O- http://" + lab.ip("h2") + ":8081/cgi-bin/ip").out().trim()
+        .replaceAll("^\\[(::ffff:)?|\\]$", "");
+    assertEquals(lab.ip("h3"), seen, "a local replica sees the client's own address");
+    // A node without one forwards over the ingress overlay and SNATs to its own ingress address.
+    String h1Leg = api.control("h1", 5_000).getNode(io.jswarm.api.GetNodeRequest.newBuilder().setRef(NODES.get("h1")).build())
+        .getIngress().getAddress().split("/")[0];
+    String viaH1 = lab.sh("h3", "timeout 3 busybox wget -q -O- http://" + lab.ip("h1") + ":8081/cgi-bin/ip").out().trim()
+        .replaceAll("^\\[(::ffff:)?|\\]$", "");
+    assertEquals(h1Leg, viaH1, "forwarded by h1 over the ingress overlay, SNATed to h1's ingress address");
+    String ls = lab.jswarmOk("h1", "service", "ls").out();
+    assertTrue(ls.lines().anyMatch(l -> l.contains("mesh") && l.contains("*:8081->80/tcp")), ls);
+    // Scaled to two replicas on h2 and h3: each node serves its own; h1 spreads over both.
+    lab.jswarmOk("h1", "service", "update", "-d", "--constraint-rm", "node.hostname==" + lab.nodeName("h2"),
+        "--constraint-add", "node.role==worker", "--replicas-max-per-node", "1", "--replicas", "2", "mesh");
+    Lab.await(Duration.ofSeconds(60), () -> running("mesh").stream().map(OverlayNetworkIT::hostOf).collect(Collectors.toSet())
+        .equals(Set.of("h2", "h3")), "mesh on h2 and h3");
+    Set<String> names = new HashSet<>();
+    Lab.await(Duration.ofSeconds(30), () -> {
+      names.add(lab.sh("h2", "timeout 3 busybox wget -q -O- http://" + lab.ip("h1") + ":8081/").out().trim());
+      return names.size() >= 2;
+    }, "h1's ingress port reaches both replicas, got " + names);
+    // Ports change in place with service update; the old one stops answering everywhere.
+    lab.jswarmOk("h1", "service", "update", "-d", "--publish-rm", "8081:80", "--publish-add", "8082:80", "mesh");
+    Lab.await(Duration.ofSeconds(60), () -> lab.sh("h2", "timeout 3 busybox wget -q -O- http://" + lab.ip("h1") + ":8082/").ok(),
+        "the added port 8082 answers on h1");
+    Lab.await(Duration.ofSeconds(30), () -> !lab.sh("h2", "timeout 3 busybox wget -q -O- http://" + lab.ip("h3") + ":8081/").ok(),
+        "the removed port 8081 stops answering");
+    var bad = lab.jswarm("h1", "service", "update", "-d", "--publish-rm", "9999", "mesh");
+    assertTrue(bad.all().contains("does not publish 9999"), bad.all());
+  }
+
+  @Test
+  @Order(8)
   void removingServicesAndNetworksLeavesNothing() {
     var inUse = lab.jswarm("h1", "network", "rm", "front");
     assertTrue(inUse.all().contains("in use"), inUse.all());
-    for (String s : List.of("web", "client", "db", "both", "pub")) lab.jswarmOk("h1", "service", "rm", s);
+    for (String s : List.of("web", "client", "db", "both", "pub", "mesh")) lab.jswarmOk("h1", "service", "rm", s);
     Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "network", "rm", "front", "back").ok(), "networks removed");
     for (String h : List.of("h2", "h3")) {
       String tag = tag(h);
@@ -269,6 +330,12 @@ class OverlayNetworkIT {
       assertFalse(rules.contains("dnat"), h + ": no published-port rule left: " + rules);
       String links = lab.sh(h, "ip -o link").out();
       assertFalse(links.lines().anyMatch(l -> l.contains("@") && l.contains("master jsbr")), h + ": no veth left: " + links);
+    }
+    for (String h : List.of("h1", "h2", "h3")) {
+      String leg = tag(h) + "-ig";
+      Lab.await(Duration.ofSeconds(30), () -> !lab.sh(h, "ip -o link").out().contains(leg), h + ": the ingress leg is gone");
+      Lab.await(Duration.ofSeconds(30), () -> !lab.sh(h, "nft list table ip jswarm_ports 2>/dev/null || true").out().contains("dnat"),
+          h + ": no ingress rule left");
     }
   }
 }

@@ -71,6 +71,18 @@ final class PortFlags {
     return n;
   }
 
+  /**
+   * Whether {@code --publish-rm}'s argument names port {@code p}: TARGET (Docker's form: by target port),
+   * or PUBLISHED:TARGET, either with /udp (default tcp).
+   */
+  static boolean matches(PortConfig p, String s) {
+    Matcher m = Pattern.compile("(?:(\\d+):)?(\\d+)(?:/(tcp|udp))?").matcher(s.trim());
+    if (!m.matches()) throw new CliException("invalid --publish-rm \"" + s + "\": use TARGET or PUBLISHED:TARGET, optionally /udp", 125);
+    PortConfig.Protocol proto = "udp".equals(m.group(3)) ? PortConfig.Protocol.UDP : PortConfig.Protocol.TCP;
+    if (p.getProtocol() != proto || p.getTargetPort() != Long.parseLong(m.group(2))) return false;
+    return m.group(1) == null || p.getPublishedPort() == Long.parseLong(m.group(1));
+  }
+
   static String describe(PortConfig p) {
     String proto = p.getProtocol().name().toLowerCase(Locale.ROOT);
     String host = p.getHostIp().isEmpty() ? "*" : p.getHostIp();

@@ -32,9 +32,12 @@ public final class ServiceLs extends ClientCommand {
       rows.add(List.of(Output.shortId(s.getId()), s.getSpec().getName(),
           s.getSpec().hasReplicated() ? "replicated" : "global",
           r.getRunningOrDefault(s.getId(), 0) + "/" + r.getDesiredOrDefault(s.getId(), 0),
-          ImageRefs.display(s.getSpec().getTask().getContainer().getImage())));
+          ImageRefs.display(s.getSpec().getTask().getContainer().getImage()),
+          // As in Docker: the routing mesh's ports, as allocated (a dynamic one shows its number).
+          String.join(", ", s.getEndpoint().getPortsList().stream()
+              .filter(p -> p.getPublishMode() == io.jswarm.api.PortConfig.PublishMode.INGRESS).map(PortFlags::describe).toList())));
     }
-    Output.table(out(), List.of("ID", "NAME", "MODE", "REPLICAS", "IMAGE"), rows);
+    Output.table(out(), List.of("ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"), rows);
     return 0;
   }
 }

@@ -33,6 +33,10 @@ public final class ServiceUpdate extends ClientCommand {
   @Option(names = "--placement-pref-rm", paramLabel = "PREF", description = "Remove a placement preference") List<String> prefRm = new ArrayList<>();
   @Option(names = "--mount-add", paramLabel = "MOUNT", description = "Add or update a mount (type=…,source=…,target=…)") List<String> mountAdd = new ArrayList<>();
   @Option(names = "--mount-rm", paramLabel = "TARGET", description = "Remove the mount at this target path") List<String> mountRm = new ArrayList<>();
+  @Option(names = "--network-add", paramLabel = "NETWORK", description = "Attach to a network: NAME or name=NAME[,alias=A]") List<String> networkAdd = new ArrayList<>();
+  @Option(names = "--network-rm", paramLabel = "NETWORK", description = "Detach from a network (name or id)") List<String> networkRm = new ArrayList<>();
+  @Option(names = "--publish-add", paramLabel = "PORT", description = "Publish a port, in --publish's forms (replaces a port with the same published port)") List<String> publishAdd = new ArrayList<>();
+  @Option(names = "--publish-rm", paramLabel = "PORT", description = "Stop publishing a port: PUBLISHED, PUBLISHED:TARGET or either with /udp") List<String> publishRm = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
@@ -86,6 +90,8 @@ public final class ServiceUpdate extends ClientCommand {
       for (String add : prefAdd) ps.add(ServiceCreate.pref(add));
       placement.clearPreferences().addAllPreferences(ps);
     }
+    updateNetworks(task);
+    updatePorts(spec.getEndpointSpecBuilder());
     flags.apply(spec);
     if (force) task.setForceUpdate(task.getForceUpdate() + 1);
     client().control().updateService(UpdateServiceRequest.newBuilder()
@@ -99,5 +105,48 @@ public final class ServiceUpdate extends ClientCommand {
       throw new io.jswarm.cli.CliException("service " + s.getSpec().getName() + " rolled back: " + st.getMessage());
     }
     return rc;
+  }
+
+  private void updateNetworks(io.jswarm.api.TaskSpec.Builder task) {
+    if (networkAdd.isEmpty() && networkRm.isEmpty()) return;
+    if (task.getNetworkMode() != io.jswarm.api.NetworkMode.NETWORK_MODE_DEFAULT) {
+      throw new io.jswarm.cli.CliException("the service runs with --network host/none; it cannot join overlay networks", 125);
+    }
+    var nets = new ArrayList<>(task.getNetworksList());
+    for (String rm : networkRm) {
+      String id = networkId(rm);
+      if (!nets.removeIf(a -> a.getTarget().equals(id))) {
+        throw new io.jswarm.cli.CliException("service " + ref + " is not attached to network " + rm, 125);
+      }
+    }
+    for (String add : networkAdd) {
+      var a = NetworkFlags.attachment(add.trim());
+      String id = networkId(a.getTarget());
+      if (nets.stream().anyMatch(x -> x.getTarget().equals(id))) {
+        throw new io.jswarm.cli.CliException("service " + ref + " is already attached to network " + add, 125);
+      }
+      nets.add(a.toBuilder().setTarget(id).build());
+    }
+    task.clearNetworks().addAllNetworks(nets);
+  }
+
+  private String networkId(String ref) {
+    return client().control().getNetwork(io.jswarm.api.GetNetworkRequest.newBuilder().setRef(ref).build()).getId();
+  }
+
+  private void updatePorts(io.jswarm.api.EndpointSpec.Builder e) {
+    if (publishAdd.isEmpty() && publishRm.isEmpty()) return;
+    var ports = new ArrayList<>(e.getPortsList());
+    for (String rm : publishRm) {
+      if (!ports.removeIf(p -> PortFlags.matches(p, rm))) {
+        throw new io.jswarm.cli.CliException("service " + ref + " does not publish " + rm, 125);
+      }
+    }
+    for (String add : publishAdd) {
+      var p = PortFlags.parse(add);
+      ports.removeIf(x -> x.getPublishedPort() != 0 && x.getPublishedPort() == p.getPublishedPort() && x.getProtocol() == p.getProtocol());
+      ports.add(p);
+    }
+    e.clearPorts().addAllPorts(ports);
   }
 }

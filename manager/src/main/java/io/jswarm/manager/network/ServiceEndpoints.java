@@ -53,12 +53,6 @@ public final class ServiceEndpoints {
       if (p.getPublishedPort() > 65535) throw new IllegalArgumentException("published port " + p.getPublishedPort() + " is not 1..65535");
       if (task.getNetworkMode() == NetworkMode.NETWORK_MODE_NONE) throw new IllegalArgumentException("a service with --network none cannot publish ports");
       if (task.getNetworkMode() == NetworkMode.NETWORK_MODE_HOST) throw new IllegalArgumentException("a service with --network host listens on the node's own ports; do not publish");
-      // The routing mesh's kernel rules exist (overlay-net's PortRules/IngressSandbox) but the
-      // workers do not program them yet: refuse rather than accept a port nothing answers on.
-      if (p.getPublishMode() == PortConfig.PublishMode.INGRESS) {
-        throw new IllegalArgumentException("ingress publishing (the routing mesh) is not available yet: publish on the task's node with "
-            + "--publish published=" + (p.getPublishedPort() == 0 ? "PORT" : p.getPublishedPort()) + ",target=" + p.getTargetPort() + ",mode=host");
-      }
     }
     ServiceSpec.Builder b = spec.toBuilder();
     b.getTaskBuilder().clearNetworks().addAllNetworks(byId.values());

@@ -27,7 +27,9 @@ public final class ServiceHistory {
 
   /** {@code current} with {@code spec} as its new spec. */
   public static Service change(Service current, ServiceSpec spec, long now, UpdateStatus.State state, String message) {
-    boolean tasksChange = !spec.getTask().equals(current.getSpec().getTask());
+    // Published ports count too: a task's host ports and ingress attachment are settled when it is placed.
+    boolean tasksChange = !spec.getTask().equals(current.getSpec().getTask())
+        || !spec.getEndpointSpec().equals(current.getSpec().getEndpointSpec());
     long revision = Math.max(current.getRevision(), lastRevision(current)) + 1;
     List<SpecRevision> history = new ArrayList<>(current.getHistoryList());
     if (history.isEmpty()) {

@@ -251,5 +251,9 @@ class OrchestrationDepthTest {
     Service t = ServiceHistory.change(s, scaled, 30, UpdateStatus.State.UPDATING, "");
     assertEquals(s.getSpecVersion(), t.getSpecVersion(), "scaling replaces no task");
     assertEquals(27, t.getRevision());
+    ServiceSpec published = s.getSpec().toBuilder().setEndpointSpec(io.jswarm.api.EndpointSpec.newBuilder()
+        .addPorts(io.jswarm.api.PortConfig.newBuilder().setTargetPort(80).setPublishedPort(8080))).build();
+    assertEquals(s.getSpecVersion() + 1, ServiceHistory.change(s, published, 31, UpdateStatus.State.UPDATING, "").getSpecVersion(),
+        "a port change replaces tasks: their host ports and ingress attachment are settled at placement");
   }
 }

@@ -27,6 +27,14 @@ public final class IngressSandbox {
 
     /** @param ipCidr the node's ingress address with the overlay's prefix, e.g. 10.255.0.3/16 */
     public void connect(String sandboxNs, String hostIfName, String ipCidr, int mtu) {
+        connect(sandboxNs, hostIfName, ipCidr, mtu, null);
+    }
+
+    /**
+     * @param mac the host end's MAC, or null for the kernel's random one. Other nodes' overlays reach
+     *     this leg through static neighbour and FDB entries, so it must carry the MAC they derive from its address.
+     */
+    public void connect(String sandboxNs, String hostIfName, String ipCidr, int mtu, String mac) {
         VethNames.requireIfName(hostIfName, "host interface name");
         String[] a = ipCidr.split("/", 2);
         Ipv4.requireAddress(a[0], "ingress address");
@@ -45,11 +53,18 @@ public final class IngressSandbox {
         String m = String.valueOf(mtu);
         Cmd.run(sandboxIp(sandboxNs, "link", "set", "dev", peer, "mtu", m, "master", SANDBOX_BRIDGE, "up"));
         Cmd.run(host.ip("link", "set", "dev", hostIfName, "mtu", m));
+        if (mac != null) {
+            Cmd.run(host.ip("link", "set", "dev", hostIfName, "address", mac));
+        }
         Cmd.run(host.ip("addr", "replace", ipCidr, "dev", hostIfName));
         Cmd.run(host.ip("link", "set", "dev", hostIfName, "up"));
         host.sysctl("net.ipv4.ip_forward", "1");
         host.sysctl("net.ipv4.conf." + hostIfName + ".route_localnet", "1");
         ForwardAccept.allow(host, hostIfName);
+    }
+
+    public boolean connected(String hostIfName) {
+        return host.linkExists(hostIfName);
     }
 
     /** Deleting the host end destroys the sandbox end with it. */

@@ -400,7 +400,13 @@ public final class Agent implements AutoCloseable {
     }
     remembered.keySet().removeIf(id -> tasks.stream().noneMatch(t -> t.getId().equals(id)) && !states.containsKey(id));
     try {
-      cfg.networking().collect(states.keySet(), busyNow);
+      // A fresh look, busy first again: the starts just submitted wire their namespaces before their
+      // containers exist, so judging them on the snapshot above would tear down a starting task's network.
+      Set<String> busyAfter = new java.util.HashSet<>(busy);
+      busyAfter.addAll(busyNow);
+      Set<String> containers = new java.util.HashSet<>();
+      for (Container c : engine.list()) containers.add(c.id());
+      cfg.networking().collect(containers, busyAfter);
     } catch (RuntimeException e) {
       LOG.warn("collecting unused network namespaces failed", e);
     }

@@ -16,7 +16,10 @@ import io.jswarm.net.NetnsSockets;
 import io.jswarm.net.NetworkConfig;
 import io.jswarm.net.OverlayDataPath;
 import io.jswarm.net.VipRules;
+import io.jswarm.api.IngressService;
 import io.jswarm.net.ports.HostPort;
+import io.jswarm.net.ports.IngressPort;
+import io.jswarm.net.ports.IngressSandbox;
 import io.jswarm.net.ports.LocalBridge;
 import io.jswarm.net.ports.PortRules;
 import io.jswarm.worker.agent.TaskNetworking;
@@ -59,6 +62,11 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   private final OverlayDataPath overlay;
   private final LocalBridge bridge;
   private final PortRules ports = new PortRules();
+  private final IngressSandbox ingressLeg = new IngressSandbox();
+  private final String ingressIf;
+  private boolean ingressUp;
+  private boolean ingressChecked;
+  private List<Object> appliedPorts;
   private final Map<String, Task> wired = new ConcurrentHashMap<>();
   private final Map<String, DnsServer> dns = new ConcurrentHashMap<>();
   private final Object stateLock = new Object();
@@ -79,6 +87,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     this.dir = dir;
     this.overlay = new OverlayDataPath(tag, underlayIp, vxlanPort);
     this.bridge = bridgeName == null ? null : new LocalBridge(bridgeName, bridgeSubnet);
+    this.ingressIf = tag + "-ig";
     load();
   }
 
@@ -130,7 +139,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
       wired.put(t.getId(), t);
       save(t);
       try {
-        applyPorts();
+        applyPorts(state);
       } catch (RuntimeException e) {
         wired.remove(t.getId());
         throw e;
@@ -180,7 +189,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     String ns = nsName(taskId);
     try {
       if (t != null) {
-        applyPorts();
+        applyPorts(state);
         NetworkState s = state;
         for (NetworkAttachment a : t.getNetworksList()) {
           view(s, a.getNetworkId()).ifPresent(v -> overlay.detach(config(v), ns));
@@ -225,6 +234,12 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     synchronized (this) {
       syncAll(s);
       for (Task t : wired.values()) applyVips(t, s);
+      try {
+        syncIngress(s);
+        applyPorts(s);
+      } catch (RuntimeException e) {
+        LOG.warn("programming the routing mesh failed", e);
+      }
       dropUnusedSandboxes(s);
     }
   }
@@ -233,6 +248,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   private void syncAll(NetworkState s) {
     if (s == null) return;
     Set<String> used = usedNetworks();
+    ingressView(s).ifPresent(v -> used.add(v.getNetwork().getId()));
     for (NetworkView v : s.getNetworksList()) {
       if (!used.contains(v.getNetwork().getId())) continue;
       NetworkConfig cfg = config(v);
@@ -268,18 +284,77 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     }
   }
 
-  private void applyPorts() {
-    if (bridge == null) return;
+  /**
+   * Host-mode ports of the wired tasks, and the routing mesh's ports: a node with running replicas
+   * of an ingress service sends connections to those, on the local bridge, without SNAT (the task
+   * sees the client); a node without sends them over its ingress leg to the replicas elsewhere, with
+   * SNAT (see {@link PortRules}). Rewritten only when the result changes.
+   */
+  private void applyPorts(NetworkState s) {
     List<HostPort> hp = new ArrayList<>();
-    for (Task t : wired.values()) {
-      String ip = bridge.allocations().get(t.getId());
-      if (ip == null) continue;
-      for (PortConfig p : t.getPortsList()) {
-        if (p.getPublishMode() != PortConfig.PublishMode.HOST || p.getPublishedPort() == 0) continue;
-        hp.add(new HostPort(p.getProtocol().name().toLowerCase(), p.getHostIp(), (int) p.getPublishedPort(), ip, (int) p.getTargetPort()));
+    if (bridge != null) {
+      for (Task t : wired.values()) {
+        String ip = bridge.allocations().get(t.getId());
+        if (ip == null) continue;
+        for (PortConfig p : t.getPortsList()) {
+          if (p.getPublishMode() != PortConfig.PublishMode.HOST || p.getPublishedPort() == 0) continue;
+          hp.add(new HostPort(p.getProtocol().name().toLowerCase(), p.getHostIp(), (int) p.getPublishedPort(), ip, (int) p.getTargetPort()));
+        }
       }
     }
-    ports.apply(hp, List.of());
+    List<IngressPort> ip = ingressPorts(s);
+    List<Object> next = List.of(hp, ip);
+    if (next.equals(appliedPorts)) return;
+    if (hp.isEmpty() && ip.isEmpty() && appliedPorts == null && bridge == null) return; // never published anything
+    ports.apply(hp, ip);
+    appliedPorts = next;
+  }
+
+  private List<IngressPort> ingressPorts(NetworkState s) {
+    Optional<NetworkView> iv = ingressView(s);
+    if (iv.isEmpty()) return List.of();
+    String snat = address(s.getIngressAddress());
+    List<IngressPort> out = new ArrayList<>();
+    for (IngressService svc : s.getIngressList()) {
+      List<String> local = new ArrayList<>();
+      List<String> remote = new ArrayList<>();
+      for (NetworkEndpoint e : iv.get().getEndpointsList()) {
+        if (!e.getServiceId().equals(svc.getServiceId()) || !e.getRunning()) continue;
+        String bridgeIp = e.getNodeId().equals(selfNodeId) && bridge != null ? bridge.allocations().get(e.getTaskId()) : null;
+        if (bridgeIp != null) local.add(bridgeIp);
+        else remote.add(e.getIp());
+      }
+      local.sort(null);
+      remote.sort(null);
+      for (PortConfig p : svc.getPortsList()) {
+        if (p.getPublishedPort() == 0) continue;
+        out.add(new IngressPort(p.getProtocol().name().toLowerCase(), (int) p.getPublishedPort(), (int) p.getTargetPort(), local, remote, snat));
+      }
+    }
+    return out;
+  }
+
+  /** The ingress network, when this node takes part in the routing mesh (some service publishes an ingress port). */
+  private static Optional<NetworkView> ingressView(NetworkState s) {
+    if (s == null || s.getIngressCount() == 0 || s.getIngressAddress().isEmpty()) return Optional.empty();
+    return s.getNetworksList().stream().filter(v -> v.getNetwork().getSpec().getIngress()).findFirst();
+  }
+
+  /** This host's leg into the ingress sandbox: up while the mesh is in use, gone when it is not. */
+  private void syncIngress(NetworkState s) {
+    Optional<NetworkView> iv = ingressView(s);
+    if (iv.isPresent()) {
+      NetworkConfig cfg = config(iv.get());
+      ensureNetwork(cfg);
+      String ip = address(s.getIngressAddress());
+      String cidr = ip + "/" + cfg.subnet().substring(cfg.subnet().indexOf('/') + 1);
+      ingressLeg.connect(overlay.sandboxName(cfg.vni()), ingressIf, cidr, cfg.mtu(), Endpoint.macFor(ip));
+      ingressUp = true;
+    } else if (ingressUp || !ingressChecked) {
+      ingressLeg.disconnect(ingressIf);
+      ingressUp = false;
+    }
+    ingressChecked = true;
   }
 
   private Set<String> usedNetworks() {
@@ -296,6 +371,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     for (Task t : wired.values()) {
       for (NetworkAttachment a : t.getNetworksList()) view(s, a.getNetworkId()).ifPresent(v -> keep.add(v.getNetwork().getVni()));
     }
+    ingressView(s).ifPresent(v -> keep.add(v.getNetwork().getVni()));
     for (int vni : overlay.sandboxes()) {
       if (keep.contains(vni)) continue;
       DnsServer d = dns.remove(String.valueOf(vni));
@@ -382,7 +458,7 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     }
     if (!wired.isEmpty()) {
       try {
-        applyPorts();
+        applyPorts(null);
       } catch (RuntimeException e) {
         LOG.warn("re-applying published ports failed", e);
       }
