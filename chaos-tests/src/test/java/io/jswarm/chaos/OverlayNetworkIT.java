@@ -317,10 +317,24 @@ class OverlayNetworkIT {
 
   @Test
   @Order(8)
+  void portsWithoutANumberComeFromTheSwarmsDynamicRange() {
+    var badRange = lab.jswarm("h1", "swarm", "update", "--dynamic-port-range", "9-3");
+    assertTrue(badRange.all().contains("port range"), badRange.all());
+    lab.jswarmOk("h1", "swarm", "update", "--dynamic-port-range", "31000-31000");
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "dyn", "-p", "80", "--stop-grace-period", "0s", "busybox", "sleep", "3600");
+    assertTrue(lab.jswarmOk("h1", "service", "ls").out().lines().anyMatch(l -> l.contains("dyn") && l.contains("*:31000->80/tcp")));
+    var full = lab.jswarm("h1", "service", "create", "-d", "--name", "dyn2", "-p", "80", "busybox", "sleep", "3600");
+    assertTrue(full.all().contains("no free port left in the dynamic range 31000-31000"), full.all());
+    assertFalse(lab.jswarmOk("h1", "service", "ls").out().contains("dyn2"));
+    lab.jswarmOk("h1", "swarm", "update", "--dynamic-port-range", "30000-32767");
+  }
+
+  @Test
+  @Order(9)
   void removingServicesAndNetworksLeavesNothing() {
     var inUse = lab.jswarm("h1", "network", "rm", "front");
     assertTrue(inUse.all().contains("in use"), inUse.all());
-    for (String s : List.of("web", "client", "db", "both", "pub", "mesh")) lab.jswarmOk("h1", "service", "rm", s);
+    for (String s : List.of("web", "client", "db", "both", "pub", "mesh", "dyn")) lab.jswarmOk("h1", "service", "rm", s);
     Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "network", "rm", "front", "back").ok(), "networks removed");
     for (String h : List.of("h2", "h3")) {
       String tag = tag(h);

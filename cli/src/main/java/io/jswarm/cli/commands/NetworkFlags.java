@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class NetworkFlags {
   @Option(names = "--network", paramLabel = "NETWORK", description = "Attach to a network: NAME, name=NAME[,alias=A], host (the node's own network), none (loopback only)") List<String> networks = new ArrayList<>();
   @Option(names = {"-p", "--publish"}, paramLabel = "PORT", description = "Publish a port: 8080:80, 8080:80/udp, 127.0.0.1:8080:80, 127.0.0.1::80, or published=8080,target=80,protocol=tcp|udp,mode=ingress|host") List<String> publish = new ArrayList<>();
-  @Option(names = {"-P", "--publish-all"}, description = "Give every published port without a published number one from 30000-32767") boolean publishAll;
+  @Option(names = {"-P", "--publish-all"}, description = "Give every published port without a published number one from the swarm's dynamic port range (default 30000-32767)") boolean publishAll;
   @Option(names = "--endpoint-mode", description = "Endpoint mode: vip (one virtual IP, spread over tasks) or dnsrr (DNS round robin); default vip") String endpointMode;
 
   void apply(ServiceSpec.Builder spec) {

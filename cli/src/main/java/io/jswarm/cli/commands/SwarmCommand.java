@@ -115,6 +115,7 @@ public final class SwarmCommand implements Runnable {
     @Option(names = "--election-timeout", description = "Raft election timeout upper bound (e.g. 2s); taken by each manager at its next start") String election;
     @Option(names = "--task-history-limit", description = "Task history retention limit per slot") Long historyLimit;
     @Option(names = "--snapshot-interval", description = "Raft log entries between snapshots") Long snapshotInterval;
+    @Option(names = "--dynamic-port-range", paramLabel = "LO-HI", description = "Ports given to published ports without a number (-P, 127.0.0.1::80); default 30000-32767") String portRange;
 
     @Override
     protected int run() {
@@ -129,6 +130,7 @@ public final class SwarmCommand implements Runnable {
       if (election != null) spec.setElectionTimeoutMs(io.jswarm.cli.Durations.parseMillis(election));
       if (historyLimit != null) spec.setTaskHistoryLimit(historyLimit);
       if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
+      if (portRange != null) spec.setDynamicPortRange(portRange.trim());
       client().control().updateCluster(io.jswarm.api.UpdateClusterRequest.newBuilder()
           .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
       out().println("Swarm updated.");

@@ -21,5 +21,10 @@ final class ClusterSpecs {
     if (s.getElectionTimeoutMs() < 200 || s.getElectionTimeoutMs() > 60_000) {
       throw ServiceSpecs.invalid("election timeout must be between 200ms and 60s");
     }
+    try {
+      io.jswarm.manager.network.PortRange.of(s);
+    } catch (IllegalArgumentException e) {
+      throw ServiceSpecs.invalid(e.getMessage());
+    }
   }
 }

@@ -47,10 +47,11 @@ public final class HostPorts {
         continue;
       }
       int chosen = 0;
-      for (int c = ServiceEndpoints.DYNAMIC_LO; c <= ServiceEndpoints.DYNAMIC_HI && chosen == 0; c++) {
+      PortRange range = PortRange.of(view);
+      for (int c = range.lo(); c <= range.hi() && chosen == 0; c++) {
         if (!used.contains(key(p.getProtocol(), c))) chosen = c;
       }
-      if (chosen == 0) return "no free host port left in " + ServiceEndpoints.DYNAMIC_LO + "-" + ServiceEndpoints.DYNAMIC_HI;
+      if (chosen == 0) return "no free host port left in the dynamic range " + range;
       used.add(key(p.getProtocol(), chosen));
       t.setPorts(i, p.toBuilder().setPublishedPort(chosen));
     }

@@ -27,9 +27,6 @@ import java.util.Set;
  * dynamic range when none was given). The ingress network is created on first use.
  */
 public final class ServiceEndpoints {
-  public static final int DYNAMIC_LO = 30000;
-  public static final int DYNAMIC_HI = 32767;
-
   private ServiceEndpoints() {}
 
   /** Network names in the spec replaced by ids; unknown networks refused. */
@@ -103,10 +100,12 @@ public final class ServiceEndpoints {
         port = old.getPortsList().stream().filter(o -> o.getPublishMode() == PortConfig.PublishMode.INGRESS
                 && o.getTargetPort() == p.getTargetPort() && o.getProtocol() == p.getProtocol())
             .mapToInt(o -> (int) o.getPublishedPort()).findFirst().orElse(0);
-        for (int c = DYNAMIC_LO; port == 0 && c <= DYNAMIC_HI; c++) {
+        PortRange range = PortRange.of(tx);
+        for (int c = range.lo(); port == 0 && c <= range.hi(); c++) {
           if (!usedIngress.contains(key(p.getProtocol(), c))) port = c;
         }
-        if (port == 0) throw new IllegalArgumentException("no free port left in " + DYNAMIC_LO + "-" + DYNAMIC_HI);
+        if (port == 0) throw new IllegalArgumentException("no free port left in the dynamic range " + range
+            + " (swarm update --dynamic-port-range widens it)");
       } else if (usedIngress.contains(key(p.getProtocol(), port))) {
         throw new IllegalArgumentException("port " + port + "/" + p.getProtocol().name().toLowerCase()
             + " is already published by another service (ingress ports are cluster-wide)");
