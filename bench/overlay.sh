@@ -43,7 +43,7 @@ for lib in $(ldd "$(command -v iperf3)" | grep -o '/[^ ]*'); do
   mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
 done
 tar -C "$root" -cf "$work/iperf3.tar" .
-for h in h2 h3; do js "$h" image import "$work/iperf3.tar" iperf3:bench >/dev/null; done
+for h in h1 h2 h3; do js "$h" image import "$work/iperf3.tar" iperf3:bench >/dev/null; done
 
 # --- the overlay side
 js h1 network create -d overlay bench >/dev/null
@@ -58,9 +58,9 @@ done
 # One client run: a one-shot service on h3 that pings and runs iperf3 against srv by name.
 overlay_run() {
   local n="$1" out
-  js h1 service create -d --name "cli$n" --network bench --restart-condition none --constraint node.hostname==boh3 \
+  js h1 service create -d --name "cli$n" --network bench --constraint node.hostname==boh3 \
     --mount type=tmpfs,target=/tmp --stop-grace-period 0s iperf3:bench sh -c \
-    "sleep 1; ping -c 20 -i 0.2 srv | tail -1; iperf3 -c srv -t $secs -f g | grep receiver; echo BENCH-DONE" >/dev/null
+    "sleep 1; ping -c 20 -i 0.2 srv | tail -1; iperf3 -c srv -t $secs -f g | grep receiver; echo BENCH-DONE; exec sleep 3600" >/dev/null
   local deadline=$((SECONDS + secs + 90))
   until out="$(js h1 service logs "cli$n" 2>/dev/null)" && grep -q BENCH-DONE <<<"$out"; do
     ((SECONDS < deadline)) || { echo "client run $n did not finish:" >&2; echo "$out" >&2; js h1 service ps "cli$n" >&2; exit 1; }
