@@ -197,10 +197,11 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
     ServerCallStreamObserver<LogLine> call = (ServerCallStreamObserver<LogLine>) response;
     String id = !request.getContainerId().isEmpty() ? request.getContainerId() : request.getTaskId();
     try {
-      Container c = engine.get(id).orElseThrow(() -> new NotFoundException("no such container: " + id));
+      // A removed task's container is gone but its kept log is not: the task id is the container id.
+      String taskId = engine.get(id).map(Container::taskId).orElse(request.getTaskId());
       long tail = request.getTail() == 0 && !request.getFollow() ? -1 : request.getTail();
       engine.logs(id, request.getFollow(), tail, call::isCancelled, e -> response.onNext(LogLine.newBuilder()
-          .setTaskId(c.taskId()).setNodeId(nodeId).setNodeName(nodeName).setStream(e.stream())
+          .setTaskId(taskId).setNodeId(nodeId).setNodeName(nodeName).setStream(e.stream())
           .setTimeNs(e.timeNs()).setData(com.google.protobuf.ByteString.copyFrom(e.data())).build()));
       if (!call.isCancelled()) {
         response.onCompleted();

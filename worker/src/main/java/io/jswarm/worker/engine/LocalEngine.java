@@ -42,6 +42,9 @@ public final class LocalEngine implements AutoCloseable {
   private static final long KILL_WAIT_MS = 10_000;
 
   private final Path containers;
+  /** Logs of removed containers, kept (the newest {@link #KEPT_LOGS}) so a finished task's output can still be read. */
+  private final Path keptLogs;
+  static final int KEPT_LOGS = 200;
   private final Path exits;
   private final Volumes volumes;
   private final Path sockets;
@@ -63,6 +66,7 @@ public final class LocalEngine implements AutoCloseable {
   public LocalEngine(Path dataRoot, String nodeName, String runcBinary, String conmonBinary) {
     Path root = dataRoot.toAbsolutePath();
     this.containers = root.resolve("containers");
+    this.keptLogs = root.resolve("logs");
     this.exits = root.resolve("exits");
     this.volumes = new Volumes(root.resolve("volumes"));
     this.sockets = root.resolve("sock");
@@ -341,7 +345,12 @@ public final class LocalEngine implements AutoCloseable {
    * {@code cancelled}.
    */
   public void logs(String id, boolean follow, long tail, BooleanSupplier cancelled, Consumer<LogEntry> consumer) {
-    requireRecord(id);
+    if (get(id).isEmpty()) {
+      Path kept = keptLogs.resolve(id + ".log");
+      if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(kept)) throw new NotFoundException("no such container: " + id);
+      LogReader.read(kept, false, tail, () -> true, cancelled, consumer);
+      return;
+    }
     Path log = containers.resolve(id).resolve("ctr.log");
     if (!Files.exists(log)) {
       return;
@@ -429,12 +438,24 @@ public final class LocalEngine implements AutoCloseable {
       if (Mounts.isMountPoint(dir.resolve("rootfs"))) {
         throw new EngineException("rootfs of " + id + " is still mounted");
       }
+      keepLog(id, dir.resolve("ctr.log"));
       FileTrees.deleteRecursively(dir);
       notified.remove(id);
     } catch (IOException e) {
       throw new EngineException("cannot remove container " + id + ": " + e.getMessage(), e);
     } finally {
       removing.remove(id);
+    }
+  }
+
+  /** Moves a removed container's log aside (as Docker keeps a finished task's), dropping the oldest beyond the cap. */
+  private void keepLog(String id, Path log) throws IOException {
+    if (!Files.exists(log)) return;
+    Files.createDirectories(keptLogs);
+    Files.move(log, keptLogs.resolve(id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (var all = Files.list(keptLogs)) {
+      List<Path> logs = all.sorted(java.util.Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed()).toList();
+      for (Path old : logs.subList(Math.min(KEPT_LOGS, logs.size()), logs.size())) Files.deleteIfExists(old);
     }
   }
 

@@ -86,6 +86,12 @@ class LocalEngineIT {
     assertFalse(Files.exists(dataRoot.resolve("containers").resolve(id)), "container dir left");
     assertFalse(Files.exists(dataRoot.resolve("exits").resolve(id)), "exit file left");
     assertTrue(engine.list().isEmpty());
+    // The output outlives the container, as a finished task's does in Docker.
+    List<LogEntry> kept = new CopyOnWriteArrayList<>();
+    engine.logs(id, true, -1, kept::add);
+    assertTrue(kept.stream().anyMatch(l -> new String(l.data(), StandardCharsets.UTF_8).equals("hello")), "kept log");
+    assertThrows(NotFoundException.class, () -> engine.logs("../" + id, false, -1, x -> {}));
+    assertThrows(NotFoundException.class, () -> engine.logs("never-existed", false, -1, x -> {}));
   }
 
   @Test
