@@ -262,6 +262,13 @@ class OverlayNetworkIT {
     Lab.await(Duration.ofSeconds(30), () -> lab.sh("h3", "timeout 3 busybox wget -q -O- http://" + lab.ip("h2") + ":8080/").out().contains("published"),
         "h2:8080 answers from another host");
     assertTrue(lab.jswarmOk("h1", "service", "ps", "pub").out().contains(":8080->80/tcp"));
+    // The port is taken on h2: a second service that needs it there is not placed, and says why.
+    lab.jswarmOk("h1", "service", "create", "-d", "--name", "pub2", "--publish", "published=8080,target=80,mode=host",
+        "--constraint", "node.hostname==" + lab.nodeName("h2"), "busybox", "sleep", "3600");
+    Lab.await(Duration.ofSeconds(30), () -> lab.jswarm("h1", "service", "ps", "--no-trunc", "pub2").out().contains("host port tcp/8080 in use"),
+        "pub2 pending because h2's port 8080 is taken");
+    assertTrue(running("pub2").isEmpty());
+    lab.jswarmOk("h1", "service", "rm", "pub2");
   }
 
   /** busybox httpd answering /cgi-bin/ip with the client address it sees (CGI's REMOTE_ADDR). */
@@ -293,6 +300,8 @@ class OverlayNetworkIT {
     String viaH1 = lab.sh("h3", "timeout 3 busybox wget -q -O- http://" + lab.ip("h1") + ":8081/cgi-bin/ip").out().trim()
         .replaceAll("^\\[(::ffff:)?|\\]$", "");
     assertEquals(h1Leg, viaH1, "forwarded by h1 over the ingress overlay, SNATed to h1's ingress address");
+    var taken = lab.jswarm("h1", "service", "create", "-d", "--name", "mesh2", "-p", "8081:80", "busybox", "sleep", "60");
+    assertTrue(taken.all().contains("port 8081/tcp is already published by another service"), taken.all());
     String ls = lab.jswarmOk("h1", "service", "ls").out();
     assertTrue(ls.lines().anyMatch(l -> l.contains("mesh") && l.contains("*:8081->80/tcp")), ls);
     // Scaled to two replicas on h2 and h3: each node serves its own; h1 spreads over both.
