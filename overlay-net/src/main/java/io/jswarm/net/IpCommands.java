@@ -1,18 +1,8 @@
 package io.jswarm.net;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs ip, bridge and nft, optionally inside a namespace. A namespace argument is either a name
@@ -25,17 +15,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class IpCommands {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-  /**
-   * Pipe readers block until the tool exits, so they get their own threads: on the common pool
-   * (parallelism 1 on a 2-core machine) stderr would wait behind stdout, and a tool filling its
-   * stderr pipe would then never exit.
-   */
-  private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "ip-commands-pipe");
-    t.setDaemon(true);
-    return t;
-  });
 
   record Result(int exit, String out, String err) {
     boolean ok() {
@@ -123,48 +102,7 @@ final class IpCommands {
   }
 
   static Result run(List<String> argv, String stdin, Duration timeout) {
-    Process p;
-    try {
-      p = new ProcessBuilder(argv).start();
-    } catch (IOException e) {
-      throw new NetException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-    }
-    // Both pipes are drained while stdin is written: a large batch can fill stdout/stderr first.
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), READERS);
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), READERS);
-    try (OutputStream in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      // The tool exited without reading all of stdin; its exit status and stderr say why.
-    }
-    String command = String.join(" ", argv);
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new NetException("timed out after " + timeout.toSeconds() + "s: " + command);
-      }
-      int exit = p.exitValue();
-      String e = err.get(5, TimeUnit.SECONDS);
-      if (exit != 0) {
-        e = command + ": " + e;
-      }
-      return new Result(exit, out.get(5, TimeUnit.SECONDS), e);
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new NetException("interrupted: " + command, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new NetException("cannot read output of " + command, e);
-    }
-  }
-
-  private static String drain(InputStream s) {
-    try (s) {
-      return new String(s.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
+    Processes.Result r = Processes.run(argv, stdin, timeout);
+    return new Result(r.exit(), r.out(), r.ok() ? r.err() : String.join(" ", argv) + ": " + r.err());
   }
 }
