@@ -1,0 +1,178 @@
+package io.jswarm.cli.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jswarm.api.Service;
+import io.jswarm.api.Task;
+import io.jswarm.api.TaskState;
+import io.jswarm.api.UpdateConfig;
+import io.jswarm.api.UpdateStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Update and rollback configuration shown on real containers, one daemon: the delay between
+ * batches (measured on the tasks' own timestamps), the monitor period and the failure ratio
+ * deciding whether an update pauses, and a rollback run with its own parallelism, order and delay.
+ *
+ * <p>The services run a shell that fails {@code FAIL_AFTER} seconds after it started when that
+ * variable is set (an update sets it), and otherwise sleeps.
+ */
+@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+class RollingUpdateFlagsIT {
+  static final List<String> CMD = List.of("busybox:it", "sh", "-c",
+      "if [ -n \"$FAIL_AFTER\" ]; then sleep $FAIL_AFTER; exit 1; fi; exec sleep 3600");
+  static JswarmProcess js;
+  static Path runcRoot;
+
+  @BeforeAll
+  static void up() throws Exception {
+    js = JswarmProcess.swarmWithBusybox("upd");
+    runcRoot = js.runcRoot();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (js != null) js.tearDown();
+  }
+
+  static void create(String name, String... flags) {
+    List<String> args = new java.util.ArrayList<>(List.of("service", "create", "--name", name, "--stop-grace-period", "0s"));
+    args.addAll(List.of(flags));
+    args.addAll(CMD);
+    js.ok(args.toArray(String[]::new));
+  }
+
+  static UpdateStatus status(String service) {
+    return Listed.service(js, service).getUpdateStatus();
+  }
+
+  static void awaitState(String service, UpdateStatus.State state) throws InterruptedException {
+    JswarmProcess.await(Duration.ofSeconds(60), () -> status(service).getState() == state, service + " " + state);
+  }
+
+  /** Tasks of the service's current spec version, oldest first. */
+  static List<Task> current(String service) {
+    long v = Listed.service(js, service).getSpecVersion();
+    return Listed.tasks(js, service).stream().filter(t -> t.getSpecVersion() == v).toList();
+  }
+
+  static long runningOld(String service) {
+    long v = Listed.service(js, service).getSpecVersion();
+    return Listed.tasks(js, service).stream().filter(t -> t.getSpecVersion() != v
+        && t.getStatus().getState() == TaskState.RUNNING && t.getDesiredState() == TaskState.RUNNING).count();
+  }
+
+  static void rm(String... services) throws Exception {
+    for (String s : services) js.ok("service", "rm", s);
+    JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(),
+        String.join(", ", services) + " gone");
+  }
+
+  @Test
+  void updateDelayPassesBetweenOneBatchRunningAndTheNextStarting() throws Exception {
+    create("paced", "--replicas", "3", "--update-parallelism", "1", "--update-delay", "2s", "--update-monitor", "500ms");
+    UpdateConfig u = Listed.service(js, "paced").getSpec().getUpdateConfig();
+    assertEquals(2_000, u.getDelayMs());
+    assertEquals(500, u.getMonitorMs());
+    js.ok("service", "update", "--detach", "--env-add", "V=2", "paced");
+    awaitState("paced", UpdateStatus.State.COMPLETED);
+    List<Task> fresh = current("paced");
+    assertEquals(3, fresh.size(), fresh.toString());
+    for (int i = 1; i < fresh.size(); i++) {
+      Task prev = fresh.get(i - 1);
+      assertEquals(TaskState.RUNNING, prev.getStatus().getState());
+      // A RUNNING task's status timestamp is the time it reached RUNNING.
+      long gap = fresh.get(i).getMeta().getCreatedAtMs() - prev.getStatus().getTimestampMs();
+      assertTrue(gap >= 2_000, "batch " + (i + 1) + " started " + gap + " ms after batch " + i + " ran");
+    }
+    rm("paced");
+  }
+
+  @Test
+  void aFailureWithinTheMonitorPeriodPausesTheUpdateOneAfterItDoesNot() throws Exception {
+    // Both new tasks fail 5 s after they started: within "watched"'s 20 s monitor period, after
+    // "trusted"'s 1 s one (its update completed before the failure).
+    create("watched", "--restart-condition", "none", "--update-failure-action", "pause", "--update-monitor", "20s");
+    create("trusted", "--restart-condition", "none", "--update-failure-action", "pause", "--update-monitor", "1s");
+    js.ok("service", "update", "--detach", "--env-add", "FAIL_AFTER=5", "watched");
+    js.ok("service", "update", "--detach", "--env-add", "FAIL_AFTER=5", "trusted");
+    awaitState("trusted", UpdateStatus.State.COMPLETED);
+    awaitState("watched", UpdateStatus.State.PAUSED);
+    UpdateStatus w = status("watched");
+    assertEquals(1, w.getFailures());
+    assertTrue(w.getMessage().startsWith("update paused due to failure or early termination of task"), w.getMessage());
+    JswarmProcess.await(Duration.ofSeconds(30),
+        () -> current("trusted").get(0).getStatus().getState() == TaskState.FAILED, "trusted's new task failed too");
+    assertEquals(UpdateStatus.State.COMPLETED, status("trusted").getState(), "a failure after the monitor period");
+    rm("watched", "trusted");
+  }
+
+  @Test
+  void theMaxFailureRatioDecidesWhetherAnUpdateGoesOnAfterAFailure() throws Exception {
+    // Two slots, one at a time, 2 s apart; every new task fails a second after it started.
+    String[] flags = {"--replicas", "2", "--restart-condition", "none", "--update-parallelism", "1",
+        "--update-delay", "2s", "--update-failure-action", "pause", "--update-monitor", "20s"};
+    create("strict", flags);
+    create("tolerant", java.util.stream.Stream.concat(java.util.Arrays.stream(flags),
+        java.util.stream.Stream.of("--update-max-failure-ratio", "1")).toArray(String[]::new));
+    assertEquals(1.0, Listed.service(js, "tolerant").getSpec().getUpdateConfig().getMaxFailureRatio());
+    js.ok("service", "update", "--detach", "--env-add", "FAIL_AFTER=1", "strict");
+    js.ok("service", "update", "--detach", "--env-add", "FAIL_AFTER=1", "tolerant");
+    awaitState("strict", UpdateStatus.State.PAUSED);
+    assertEquals(1, status("strict").getFailures());
+    assertEquals(1, runningOld("strict"), "paused with the second slot still on the old version");
+    awaitState("tolerant", UpdateStatus.State.COMPLETED);
+    assertEquals(2, status("tolerant").getFailures(), "both slots replaced, both failures tolerated");
+    assertEquals(0, runningOld("tolerant"));
+    assertEquals(UpdateStatus.State.PAUSED, status("strict").getState(), "still paused");
+    assertEquals(1, runningOld("strict"));
+    rm("strict", "tolerant");
+  }
+
+  @Test
+  void aRollbackRunsWithItsOwnParallelismOrderAndDelay() throws Exception {
+    // The update replaces everything at once, stop-first; the rollback two at a time, start-first.
+    create("back", "--replicas", "3", "--update-parallelism", "0", "--update-monitor", "500ms",
+        "--rollback-parallelism", "2", "--rollback-order", "start-first", "--rollback-delay", "1s",
+        "--rollback-monitor", "700ms", "--rollback-failure-action", "continue", "--rollback-max-failure-ratio", "0.4");
+    UpdateConfig r = Listed.service(js, "back").getSpec().getRollbackConfig();
+    assertEquals(UpdateConfig.newBuilder().setParallelism(2).setParallelismSet(true).setOrder(UpdateConfig.Order.START_FIRST)
+        .setDelayMs(1_000).setMonitorMs(700).setMonitorSet(true).setFailureAction(UpdateConfig.FailureAction.CONTINUE)
+        .setMaxFailureRatio(0.4).build(), r, "every --rollback-* flag in service inspect");
+    js.ok("service", "update", "--detach", "--env-add", "V=2", "back");
+    awaitState("back", UpdateStatus.State.COMPLETED);
+    assertEquals(3, Host.runningRuncContainers(runcRoot).size());
+
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<int[]> seen = new AtomicReference<>();
+    Thread watcher = new Thread(() -> seen.set(Host.runningMinMax(runcRoot, stop)));
+    watcher.start();
+    try {
+      js.ok("service", "rollback", "--detach", "back");
+      awaitState("back", UpdateStatus.State.ROLLBACK_COMPLETED);
+    } finally {
+      stop.set(true);
+      watcher.join();
+    }
+    assertEquals(3, seen.get()[0], "start-first: never fewer than 3 running");
+    assertEquals(5, seen.get()[1], "two extra at a time");
+    Service s = Listed.service(js, "back");
+    assertFalse(s.getSpec().getTask().getContainer().getEnvList().contains("V=2"), "back to the first spec");
+    List<Task> back = current("back");
+    assertEquals(3, back.size(), back.toString());
+    long firstBatchRan = Math.max(back.get(0).getStatus().getTimestampMs(), back.get(1).getStatus().getTimestampMs());
+    assertTrue(back.get(1).getMeta().getCreatedAtMs() - back.get(0).getMeta().getCreatedAtMs() < 1_000,
+        "the first two in one batch: " + back);
+    long gap = back.get(2).getMeta().getCreatedAtMs() - firstBatchRan;
+    assertTrue(gap >= 1_000, "the last one started " + gap + " ms after the first batch ran");
+    rm("back");
+  }
+}
