@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,13 @@ class ServiceFlagsIT {
 
   static String ps(String service) {
     return js.ok("service", "ps", "--no-trunc", service).out();
+  }
+
+  /** A failed test leaves no service behind for the next one. */
+  @AfterEach
+  void removeServices() throws Exception {
+    for (String s : js.ok("service", "ls", "-q").out().lines().toList()) js.ok("service", "rm", s.trim());
+    JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runcContainers(runcRoot).isEmpty(), "containers gone");
   }
 
   static void rm(String service) throws Exception {
