@@ -28,7 +28,7 @@ final class Listed {
   }
 
   static Service service(JswarmProcess js, String service) {
-    return parse(js.ok("service", "inspect", service).out(), Service.getDefaultInstance()).get(0);
+    return parse(js.ok("service", "inspect", "--format", "json", service).out(), Service.getDefaultInstance()).get(0);
   }
 
   @SuppressWarnings("unchecked")
