@@ -91,8 +91,8 @@ class RollingUpdateFlagsIT {
     for (int i = 1; i < fresh.size(); i++) {
       Task prev = fresh.get(i - 1);
       assertEquals(TaskState.RUNNING, prev.getStatus().getState());
-      // A RUNNING task's status timestamp is the time it reached RUNNING.
-      long gap = fresh.get(i).getMeta().getCreatedAtMs() - prev.getStatus().getTimestampMs();
+      assertTrue(prev.getRunningAtMs() > 0, "the dispatcher recorded when it ran: " + prev);
+      long gap = fresh.get(i).getMeta().getCreatedAtMs() - prev.getRunningAtMs();
       assertTrue(gap >= 2_000, "batch " + (i + 1) + " started " + gap + " ms after batch " + i + " ran");
     }
   }
@@ -173,7 +173,8 @@ class RollingUpdateFlagsIT {
     assertFalse(s.getSpec().getTask().getContainer().getEnvList().contains("V=2"), "back to the first spec");
     List<Task> back = current("back");
     assertEquals(3, back.size(), back.toString());
-    long firstBatchRan = Math.max(back.get(0).getStatus().getTimestampMs(), back.get(1).getStatus().getTimestampMs());
+    assertTrue(back.stream().allMatch(t -> t.getRunningAtMs() > 0), back.toString());
+    long firstBatchRan = Math.max(back.get(0).getRunningAtMs(), back.get(1).getRunningAtMs());
     assertTrue(back.get(1).getMeta().getCreatedAtMs() - back.get(0).getMeta().getCreatedAtMs() < 1_000,
         "the first two in one batch: " + back);
     long gap = back.get(2).getMeta().getCreatedAtMs() - firstBatchRan;
