@@ -167,6 +167,7 @@ class RollingUpdateFlagsIT {
       stop.set(true);
       watcher.join();
     }
+    assertEquals("rollback to revision 1 completed", status("back").getMessage());
     assertEquals(3, seen.get()[0], "start-first: never fewer than 3 running");
     assertEquals(5, seen.get()[1], "two extra at a time");
     Service s = Listed.service(js, "back");
@@ -179,5 +180,26 @@ class RollingUpdateFlagsIT {
         "the first two in one batch: " + back);
     long gap = back.get(2).getMeta().getCreatedAtMs() - firstBatchRan;
     assertTrue(gap >= 1_000, "the last one started " + gap + " ms after the first batch ran");
+  }
+
+  @Test
+  void aRollbackToAFailingRevisionPausesOrGoesOnAsItsFailureActionSays() throws Exception {
+    // Revision 1 fails a second after it starts; revision 2 (without FAIL_AFTER) runs; the
+    // rollback to revision 1 fails again, within the rollback monitor period.
+    for (String[] sa : List.of(new String[] {"halts", "pause"}, new String[] {"presses", "continue"})) {
+      js.ok(java.util.stream.Stream.concat(java.util.stream.Stream.of("service", "create", "--name", sa[0], "--detach",
+          "--stop-grace-period", "0s", "--restart-condition", "none", "--env", "FAIL_AFTER=1", "--update-monitor", "500ms",
+          "--rollback-failure-action", sa[1], "--rollback-monitor", "10s"), CMD.stream()).toArray(String[]::new));
+      js.ok("service", "update", "--detach", "--env-rm", "FAIL_AFTER", sa[0]);
+    }
+    awaitState("halts", UpdateStatus.State.COMPLETED);
+    awaitState("presses", UpdateStatus.State.COMPLETED);
+    js.ok("service", "rollback", "--detach", "halts");
+    js.ok("service", "rollback", "--detach", "presses");
+    awaitState("halts", UpdateStatus.State.ROLLBACK_PAUSED);
+    UpdateStatus h = status("halts");
+    assertTrue(h.getMessage().startsWith("rollback paused due to failure or early termination of task"), h.getMessage());
+    awaitState("presses", UpdateStatus.State.ROLLBACK_COMPLETED);
+    assertEquals(1, status("presses").getFailures(), "the failure was seen, and the rollback went on");
   }
 }

@@ -41,6 +41,15 @@ public final class UpdateSupervisor {
   }
 
   /**
+   * The message of a completed rollback: an automatic one keeps why it happened ("update rolled
+   * back due to ..."); a requested one ("rollback to revision N in progress") says it is done.
+   */
+  static String rollbackDone(String message) {
+    if (message.isEmpty()) return "rollback completed";
+    return message.endsWith(" in progress") ? message.substring(0, message.length() - " in progress".length()) + " completed" : message;
+  }
+
+  /**
    * A failed task of the new version counts against the update when it never ran, or ended
    * within the monitor period after it first ran (both times from its node's clock); one that
    * failed later had passed its watch (Swarm's per-task monitor).
@@ -136,7 +145,7 @@ public final class UpdateSupervisor {
     if (stale == 0 && inFlight == 0 && monitored) {
       return new Step(budget, startFirst, st.toBuilder().setFailures(failures).setCompletedAtMs(now)
           .setState(rolling ? UpdateStatus.State.ROLLBACK_COMPLETED : UpdateStatus.State.COMPLETED)
-          .setMessage(rolling ? (st.getMessage().isEmpty() ? "rollback completed" : st.getMessage())
+          .setMessage(rolling ? rollbackDone(st.getMessage())
               : "update completed").build(), false);
     }
     UpdateStatus next = failures != st.getFailures() ? st.toBuilder().setFailures(failures).build() : null;

@@ -278,6 +278,14 @@ class OrchestrationDepthTest {
   }
 
   @Test
+  void aCompletedRollbackSaysSo() {
+    assertEquals("rollback to revision 2 completed", UpdateSupervisor.rollbackDone("rollback to revision 2 in progress"));
+    assertEquals("update rolled back due to failure or early termination of task t",
+        UpdateSupervisor.rollbackDone("update rolled back due to failure or early termination of task t"));
+    assertEquals("rollback completed", UpdateSupervisor.rollbackDone(""));
+  }
+
+  @Test
   void historyKeepsEveryRevisionBoundedAndFindsThem() {
     Service s = ServiceHistory.created(service("s", 1, Condition.ANY).toBuilder(), 1).build();
     assertTrue(ServiceHistory.find(s, 0).isEmpty(), "nothing to roll back to");
