@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Orchestration across nodes on the lab (one manager, two workers): a global service follows
  * nodes as they drain, come back and change labels; drain moves a replicated service's tasks
- * away; a label constraint and service anti-affinity place on the right nodes.
+ * away; a label constraint and service anti-affinity place on the right nodes; a spread
+ * preference splits tasks evenly across a label's values.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -125,5 +126,23 @@ class OrchestrationLabIT {
     assertFalse(dbNodes.contains(h2), "h2 lost its edge label in test 1");
     lab.jswarmOk("h1", "service", "rm", "db");
     lab.jswarmOk("h1", "service", "rm", "web");
+  }
+
+  @Test
+  @Order(4)
+  void spreadSplitsTasksEvenlyAcrossALabelsValues() {
+    String h1 = nodeId("h1"), h2 = nodeId("h2"), h3 = nodeId("h3");
+    lab.jswarmOk("h1", "node", "update", "--label-add", "zone=a", lab.nodeName("h1"));
+    lab.jswarmOk("h1", "node", "update", "--label-add", "zone=a", lab.nodeName("h2"));
+    lab.jswarmOk("h1", "node", "update", "--label-add", "zone=b", lab.nodeName("h3"));
+    // Zone b is one node, zone a two: spread by zone puts half the tasks on h3 (3 of 6), where
+    // spreading by node alone would put 2 (test 2 above).
+    lab.jswarmOk("h1", "service", "create", "--name", "zoned", "--replicas", "6", "--placement-pref",
+        "spread=node.labels.zone", "--stop-grace-period", "0s", "busybox", "sleep", "3600");
+    Map<String, Integer> r = running("zoned");
+    assertEquals(3, r.getOrDefault(h3, 0), "zone b: " + r);
+    assertEquals(3, r.getOrDefault(h1, 0) + r.getOrDefault(h2, 0), "zone a: " + r);
+    assertTrue(r.getOrDefault(h1, 0) >= 1 && r.getOrDefault(h2, 0) >= 1, "within zone a, both nodes: " + r);
+    lab.jswarmOk("h1", "service", "rm", "zoned");
   }
 }

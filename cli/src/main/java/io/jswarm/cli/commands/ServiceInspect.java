@@ -13,9 +13,14 @@ import picocli.CommandLine.Parameters;
 public final class ServiceInspect extends ClientCommand {
   @Parameters(arity = "1..*", paramLabel = "SERVICE") List<String> refs;
   @Option(names = "--pretty", description = "Print the information in a human friendly format") boolean pretty;
+  @Option(names = {"-f", "--format"}, description = "Output format: json (the default)") String format;
 
   @Override
   protected int run() {
+    if (format != null && !format.equals("json")) {
+      throw new io.jswarm.cli.CliException("unsupported --format \"" + format + "\": use json (or --pretty)", 125);
+    }
+    if (format != null && pretty) throw new io.jswarm.cli.CliException("--format and --pretty cannot be combined", 125);
     List<Service> out = new ArrayList<>();
     for (String r : refs) out.add(client().control().getService(GetServiceRequest.newBuilder().setRef(r).build()));
     if (!pretty) {

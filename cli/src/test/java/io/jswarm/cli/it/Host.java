@@ -30,6 +30,23 @@ final class Host {
     return ids;
   }
 
+  /**
+   * Polls the running containers until {@code stop} is set (e.g. during an update): the fewest
+   * and the most seen. runc list fails while a container's state is being written: such
+   * readings are skipped.
+   */
+  static int[] runningMinMax(Path runcRoot, java.util.concurrent.atomic.AtomicBoolean stop) {
+    int[] mm = {Integer.MAX_VALUE, 0};
+    while (!stop.get()) {
+      var r = JswarmProcess.exec(List.of("runc", "--root", runcRoot.toString(), "list"), Duration.ofSeconds(30));
+      if (r.exit() != 0) continue;
+      int n = (int) r.out().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 3 && f[2].equals("running")).count();
+      mm[0] = Math.min(mm[0], n);
+      mm[1] = Math.max(mm[1], n);
+    }
+    return mm;
+  }
+
   static int pidOf(Path runcRoot, String id) {
     var r = JswarmProcess.exec(List.of("runc", "--root", runcRoot.toString(), "state", id), Duration.ofSeconds(30));
     Matcher m = Pattern.compile("\"pid\":\\s*(\\d+)").matcher(r.out());

@@ -207,20 +207,6 @@ class OrchestrationIT {
     assertFalse(js.ok("volume", "ls", "-q").out().contains("shared"));
   }
 
-  /** Polls the running containers during an update: min and max seen. */
-  static int[] watchRunning(AtomicBoolean stop) {
-    int[] mm = {Integer.MAX_VALUE, 0};
-    while (!stop.get()) {
-      // runc list fails while a container's state is being written: such readings are skipped.
-      var r = JswarmProcess.exec(List.of("runc", "--root", runcRoot.toString(), "list"), Duration.ofSeconds(30));
-      if (r.exit() != 0) continue;
-      int n = (int) r.out().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 3 && f[2].equals("running")).count();
-      mm[0] = Math.min(mm[0], n);
-      mm[1] = Math.max(mm[1], n);
-    }
-    return mm;
-  }
-
   @Test
   @Order(5)
   void rollingUpdatesReplaceOneTaskAtATime() throws Exception {
@@ -231,7 +217,7 @@ class OrchestrationIT {
       AtomicInteger min = new AtomicInteger();
       AtomicInteger max = new AtomicInteger();
       Thread w = new Thread(() -> {
-        int[] mm = watchRunning(stop);
+        int[] mm = Host.runningMinMax(runcRoot, stop);
         min.set(mm[0]);
         max.set(mm[1]);
       });

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Applies a worker's status report to a task, or ignores it: only the node the task is assigned
  * to may report, only states from ACCEPTED on, and only forward moves (a late or duplicated
- * report never moves a task back).
+ * report never moves a task back). The first RUNNING report also sets the task's running_at_ms.
  */
 final class StatusMerge {
   private StatusMerge() {}
@@ -22,6 +22,9 @@ final class StatusMerge {
         && (t.getStatus().getMessage().equals("paused") || reported.getMessage().equals("paused"));
     // the one same-state report taken: a RUNNING task's container paused or thawed on its node
     if (!pauseChange && !TaskStates.canAdvance(t.getStatus().getState(), reported.getState())) return Optional.empty();
-    return Optional.of(t.toBuilder().setStatus(reported).build());
+    Task.Builder b = t.toBuilder().setStatus(reported);
+    // the time it first ran is kept through later reports (a pause moves status.timestamp_ms)
+    if (reported.getState() == TaskState.RUNNING && t.getRunningAtMs() == 0) b.setRunningAtMs(reported.getTimestampMs());
+    return Optional.of(b.build());
   }
 }

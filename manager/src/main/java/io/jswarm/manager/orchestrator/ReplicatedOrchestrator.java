@@ -70,12 +70,13 @@ public final class ReplicatedOrchestrator extends WatchLoop {
           step = new UpdateSupervisor.Step(0, false, step.status().toBuilder().setState(UpdateStatus.State.PAUSED)
               .setMessage(step.status().getMessage().replace("rolled back", "paused") + "; no previous spec to roll back to").build(), false);
         }
-        if (step.status() != null && !step.status().equals(s.getUpdateStatus())) {
-          tx.update(io.jswarm.api.StoreObject.newBuilder().setService(s.toBuilder().setUpdateStatus(step.status())).build());
-        }
         var plan = s.getSpec().hasGlobal()
             ? GlobalReconciler.reconcile(s, tasks, nodes, now, Ids::newId, step.budget())
             : ReplicatedReconciler.reconcile(s, tasks, down, now, Ids::newId, step.budget(), step.startFirst());
+        UpdateStatus status = UpdateSupervisor.settle(step.status(), s.getUpdateStatus(), !plan.create().isEmpty());
+        if (status != null && !status.equals(s.getUpdateStatus())) {
+          tx.update(io.jswarm.api.StoreObject.newBuilder().setService(s.toBuilder().setUpdateStatus(status)).build());
+        }
         plan.update().forEach(tx::update);
         plan.create().forEach(tx::create);
       }

@@ -62,10 +62,11 @@ public final class ReplicatedReconciler {
       }
     }
 
-    // A slot being refilled (e.g. after a stop-first replacement stopped) takes from the batch.
+    // A slot being refilled (e.g. after a stop-first replacement stopped) takes from the batch;
+    // one its restart policy leaves empty (a failed new task not restarted) does not.
     if (budget != Long.MAX_VALUE) {
       for (long slot = 1; slot <= replicas; slot++) {
-        if (!liveBySlot.containsKey(slot)) budget = Math.max(0, budget - 1);
+        if (!liveBySlot.containsKey(slot) && !slotEnded(tasks, slot, service)) budget = Math.max(0, budget - 1);
       }
     }
     for (long slot = 1; slot <= replicas; slot++) {

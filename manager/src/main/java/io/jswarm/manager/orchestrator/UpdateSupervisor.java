@@ -17,7 +17,8 @@ import java.util.List;
  * <p>Batches: with delay 0, at most {@code parallelism} new tasks are in flight (made but not yet
  * RUNNING) at any time; with a delay, a batch of {@code parallelism} starts only once the previous
  * one is RUNNING and the delay has passed since. Failures: a task of the new version that fails
- * during the update counts; when failures / tasks exceed max_failure_ratio the failure action
+ * before it ran or within the monitor period after it first ran counts; when failures / tasks
+ * exceed max_failure_ratio the failure action
  * applies (pause, continue, or rollback: the supervisor then asks for the previous spec). The
  * update completes when no stale task is left and every new task has been RUNNING for the
  * monitor period.
@@ -37,6 +38,48 @@ public final class UpdateSupervisor {
   public static boolean rollingBack(UpdateStatus s) {
     return s.getState() == UpdateStatus.State.ROLLBACK_STARTED || s.getState() == UpdateStatus.State.ROLLBACK_PAUSED
         || s.getState() == UpdateStatus.State.ROLLBACK_COMPLETED;
+  }
+
+  /**
+   * The message of a completed rollback: an automatic one keeps why it happened ("update rolled
+   * back due to ..."); a requested one ("rollback to revision N in progress") says it is done.
+   */
+  static String rollbackDone(String message) {
+    if (message.isEmpty()) return "rollback completed";
+    return message.endsWith(" in progress") ? message.substring(0, message.length() - " in progress".length()) + " completed" : message;
+  }
+
+  /**
+   * A failed task of the new version counts against the update when it never ran, or ended
+   * within the monitor period after it first ran (both times from its node's clock); one that
+   * failed later had passed its watch (Swarm's per-task monitor).
+   */
+  static boolean withinMonitor(Task failed, long monitor) {
+    return failed.getRunningAtMs() == 0 || failed.getStatus().getTimestampMs() - failed.getRunningAtMs() < monitor;
+  }
+
+  /** When a RUNNING task started running (older records without running_at: its status time). */
+  static long runningSince(Task t) {
+    return t.getRunningAtMs() > 0 ? t.getRunningAtMs() : t.getStatus().getTimestampMs();
+  }
+
+  /**
+   * The status to write once the pass's plan is known. A completion decided before the plan is
+   * none when the same pass still makes tasks for the service: the pass that sees a stop-first
+   * update's last old task down finds no stale task and nothing in flight, and makes that slot's
+   * replacement in the same breath; the update is done only once that one has run for the monitor
+   * period (and its failure, if it fails, counts).
+   *
+   * @param decided {@link Step#status()}
+   * @param current the service's status before the pass
+   * @param creating whether the pass's plan creates tasks for the service
+   */
+  public static UpdateStatus settle(UpdateStatus decided, UpdateStatus current, boolean creating) {
+    if (decided == null || !creating) return decided;
+    if (decided.getState() != UpdateStatus.State.COMPLETED && decided.getState() != UpdateStatus.State.ROLLBACK_COMPLETED) {
+      return decided;
+    }
+    return decided.getFailures() == current.getFailures() ? null : current.toBuilder().setFailures(decided.getFailures()).build();
   }
 
   public static Step step(Service s, List<Task> tasks, long slots, long now) {
@@ -65,7 +108,7 @@ public final class UpdateSupervisor {
         continue;
       }
       boolean sinceStart = t.getMeta().getCreatedAtMs() >= st.getStartedAtMs();
-      if (active && sinceStart && (obs == TaskState.FAILED || obs == TaskState.REJECTED)) {
+      if (active && sinceStart && (obs == TaskState.FAILED || obs == TaskState.REJECTED) && withinMonitor(t, monitor)) {
         failures++;
         if (failedTask == null) failedTask = t.getId();
       }
@@ -73,8 +116,8 @@ public final class UpdateSupervisor {
       if (obs.getNumber() < TaskState.RUNNING.getNumber()) {
         inFlight++;
       } else if (sinceStart) {
-        lastRunningAt = Math.max(lastRunningAt, t.getStatus().getTimestampMs());
-        if (now - t.getStatus().getTimestampMs() < monitor) monitored = false;
+        lastRunningAt = Math.max(lastRunningAt, runningSince(t));
+        if (now - runningSince(t) < monitor) monitored = false;
       }
     }
     if (paused) return new Step(0, startFirst, null, false);
@@ -102,7 +145,7 @@ public final class UpdateSupervisor {
     if (stale == 0 && inFlight == 0 && monitored) {
       return new Step(budget, startFirst, st.toBuilder().setFailures(failures).setCompletedAtMs(now)
           .setState(rolling ? UpdateStatus.State.ROLLBACK_COMPLETED : UpdateStatus.State.COMPLETED)
-          .setMessage(rolling ? (st.getMessage().isEmpty() ? "rollback completed" : st.getMessage())
+          .setMessage(rolling ? rollbackDone(st.getMessage())
               : "update completed").build(), false);
     }
     UpdateStatus next = failures != st.getFailures() ? st.toBuilder().setFailures(failures).build() : null;

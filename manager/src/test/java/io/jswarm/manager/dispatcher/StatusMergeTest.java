@@ -33,4 +33,16 @@ class StatusMergeTest {
     assertTrue(StatusMerge.apply(task(TaskState.RUNNING, "started"), "n", status(TaskState.RUNNING, "other")).isEmpty());
     assertTrue(StatusMerge.apply(task(TaskState.FAILED, "x"), "n", status(TaskState.FAILED, "paused")).isEmpty());
   }
+
+  @Test
+  void theFirstRunningReportSetsWhenTheTaskRanAndLaterOnesKeepIt() {
+    TaskStatus up = status(TaskState.RUNNING, "started").toBuilder().setTimestampMs(1_000).build();
+    Task running = StatusMerge.apply(task(TaskState.STARTING, ""), "n", up).orElseThrow();
+    assertEquals(1_000, running.getRunningAtMs());
+    TaskStatus paused = status(TaskState.RUNNING, "paused").toBuilder().setTimestampMs(5_000).build();
+    Task p = StatusMerge.apply(running.toBuilder().setStatus(up.toBuilder().setMessage("started")).build(), "n", paused).orElseThrow();
+    assertEquals(1_000, p.getRunningAtMs());
+    TaskStatus failed = status(TaskState.FAILED, "").toBuilder().setTimestampMs(9_000).build();
+    assertEquals(1_000, StatusMerge.apply(p, "n", failed).orElseThrow().getRunningAtMs());
+  }
 }

@@ -175,6 +175,37 @@ class OrchestrationDepthTest {
   }
 
   @Test
+  void aSlotLeftEmptyByItsRestartPolicyDoesNotHoldUpTheUpdate() {
+    // Restart condition none: slot 1's new task failed and stays failed; the update (tolerating
+    // that failure) goes on with slot 2 instead of waiting for slot 1 to be refilled.
+    Service s = updated(service("s", 2, Condition.NONE), UpdateConfig.getDefaultInstance(), 100);
+    Task failed = task(s, 1, TaskState.FAILED, TaskState.SHUTDOWN, "a", 150);
+    Task stale = running(s, 2, 1).get(1);
+    var plan = ReplicatedReconciler.reconcile(s, List.of(failed, stale), Set.of(), 200, ids, 1, false);
+    assertTrue(plan.create().isEmpty(), "slot 1 stays empty");
+    assertEquals(List.of(stale.getId()), plan.update().stream().map(Task::getId).toList());
+    assertEquals(TaskState.SHUTDOWN, plan.update().get(0).getDesiredState());
+  }
+
+  @Test
+  void anUpdateIsNotCompleteInThePassThatRefillsItsLastSlot() {
+    // Stop-first, one replica: the old task is down, its replacement not made yet. Nothing is
+    // stale or in flight, but this pass makes the replacement: the update goes on.
+    Service s = updated(service("s", 1, Condition.ANY), UpdateConfig.getDefaultInstance(), 100);
+    Task down = running(s, 1, 1).get(0).toBuilder().setDesiredState(TaskState.SHUTDOWN)
+        .setStatus(TaskStatus.newBuilder().setState(TaskState.SHUTDOWN)).build();
+    var step = UpdateSupervisor.step(s, List.of(down), 1, 200);
+    var plan = ReplicatedReconciler.reconcile(s, List.of(down), Set.of(), 200, ids, step.budget(), step.startFirst());
+    assertEquals(1, plan.create().size());
+    assertNull(UpdateSupervisor.settle(step.status(), s.getUpdateStatus(), true), "not completed while refilling");
+    // A pass that creates nothing may complete it; other states are never held back.
+    UpdateStatus done = UpdateStatus.newBuilder().setState(UpdateStatus.State.COMPLETED).build();
+    assertEquals(done, UpdateSupervisor.settle(done, s.getUpdateStatus(), false));
+    UpdateStatus paused = UpdateStatus.newBuilder().setState(UpdateStatus.State.PAUSED).build();
+    assertEquals(paused, UpdateSupervisor.settle(paused, s.getUpdateStatus(), true));
+  }
+
+  @Test
   void startFirstKeepsTheOldTaskUntilTheNewOneRuns() {
     Service s = updated(service("s", 1, Condition.ANY), UpdateConfig.newBuilder().setOrder(UpdateConfig.Order.START_FIRST).build(), 100);
     List<Task> ts = running(s, 1, 1);
@@ -230,6 +261,28 @@ class OrchestrationDepthTest {
     Service tolerant = updated(service("s", 2, Condition.ANY), UpdateConfig.newBuilder().setMaxFailureRatio(0.5).build(), 100);
     assertFalse(UpdateSupervisor.step(tolerant, List.of(failed), 2, 1000).status() != null
         && UpdateSupervisor.step(tolerant, List.of(failed), 2, 1000).status().getState() == UpdateStatus.State.PAUSED);
+  }
+
+  @Test
+  void aFailureCountsOnlyWithinItsTasksMonitorPeriod() {
+    UpdateConfig cfg = UpdateConfig.newBuilder().setMonitorMs(1_000).setMonitorSet(true).build();
+    Service s = updated(service("s", 2, Condition.NONE), cfg, 100);
+    Task stale = running(s, 2, 1).get(1);
+    Task base = task(s, 1, TaskState.FAILED, TaskState.RUNNING, "a", 150);
+    Task late = base.toBuilder().setRunningAtMs(2_000).setStatus(TaskStatus.newBuilder().setState(TaskState.FAILED).setTimestampMs(3_500)).build();
+    Task early = base.toBuilder().setRunningAtMs(2_000).setStatus(TaskStatus.newBuilder().setState(TaskState.FAILED).setTimestampMs(2_600)).build();
+    Task neverRan = base.toBuilder().setStatus(TaskStatus.newBuilder().setState(TaskState.FAILED).setTimestampMs(2_600)).build();
+    assertNull(UpdateSupervisor.step(s, List.of(late, stale), 2, 4_000).status(), "ran its monitor period: not a failure");
+    assertEquals(UpdateStatus.State.PAUSED, UpdateSupervisor.step(s, List.of(early, stale), 2, 4_000).status().getState());
+    assertEquals(UpdateStatus.State.PAUSED, UpdateSupervisor.step(s, List.of(neverRan, stale), 2, 4_000).status().getState());
+  }
+
+  @Test
+  void aCompletedRollbackSaysSo() {
+    assertEquals("rollback to revision 2 completed", UpdateSupervisor.rollbackDone("rollback to revision 2 in progress"));
+    assertEquals("update rolled back due to failure or early termination of task t",
+        UpdateSupervisor.rollbackDone("update rolled back due to failure or early termination of task t"));
+    assertEquals("rollback completed", UpdateSupervisor.rollbackDone(""));
   }
 
   @Test
