@@ -62,12 +62,17 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
             if (ref.isEmpty()) {
               throw Status.INVALID_ARGUMENT.withDescription("the first chunk must name the image").asRuntimeException();
             }
+            checkImportName(ref);
             pipe = new ChunkPipe();
             ChunkPipe p = pipe;
             result = CompletableFuture.supplyAsync(() -> {
+              ImageSummary imported;
               try (p) {
-                return engine.images().importImage(ref, p);
+                imported = engine.images().importImage(ref, p);
               }
+              // in a swarm with a registry, a bare name is the cluster's: every node can run it
+              return engine.clusterImages().store(ref)
+                  .map(r -> imported.toBuilder().setClusterReference(r).build()).orElse(imported);
             }, importers);
           }
           pipe.write(chunk.getData());
@@ -117,6 +122,17 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
         });
       }
     };
+  }
+
+  /** NAME[:TAG] by the distribution grammar (lowercase, no digest): what a registry can hold too. */
+  private static void checkImportName(String ref) {
+    try {
+      if (ref.contains("@")) throw new IllegalArgumentException("an imported image gets a tag, not a digest");
+      io.jswarm.registry.client.ImageReference.parse(ref);
+    } catch (IllegalArgumentException e) {
+      throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()
+          + " (names are lowercase [REGISTRY/]NAME[:TAG], e.g. myapp:1)").asRuntimeException();
+    }
   }
 
   @Override

@@ -75,6 +75,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     this.nodeId = NodeIdentity.loadOrCreate(cfg.dataRoot());
     this.worker = new WorkerSide(cfg, nodeId);
     this.managerRole = new ManagerRole(cfg, nodeId, worker.imageResolver(), dispatcherProxy);
+    worker.setLocalRegistry(managerRole::registryAddr);
   }
 
   public synchronized void start() throws IOException {

@@ -28,6 +28,8 @@ final class JswarmProcess implements AutoCloseable {
   final Path dataRoot;
   final Path socket;
   final int port;
+  /** The built-in registry's port (a manager serves it on 127.0.0.1), free like the others. */
+  final int registryPort;
   final String nodeName;
   private Process daemon;
 
@@ -36,6 +38,11 @@ final class JswarmProcess implements AutoCloseable {
     this.dataRoot = dir.resolve("data");
     this.socket = dir.resolve("jswarm.sock");
     this.port = FreePorts.pair();
+    int r;
+    do {
+      r = FreePorts.pair();
+    } while (r == port || r == port + 1 || r + 1 == port);
+    this.registryPort = r;
     this.nodeName = nodeName;
   }
 
@@ -46,6 +53,7 @@ final class JswarmProcess implements AutoCloseable {
   void startDaemon() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(BIN.toString(), "daemon", "--data-root", dataRoot.toString(),
         "--host", host(), "--listen-addr", "127.0.0.1:" + port, "--node-name", nodeName,
+        "--registry-addr", "127.0.0.1:" + registryPort,
         // no node-local bridge: these tests run in the machine's own namespace and leave nothing in it
         "--bridge", "none");
     pb.redirectErrorStream(true);

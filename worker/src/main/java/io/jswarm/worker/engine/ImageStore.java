@@ -147,8 +147,10 @@ public final class ImageStore {
         String manifestDigest = storeBlob(manifest);
         Index idx = readIndex();
         Entry existing = idx.images().get(configDigest);
-        idx.images().put(configDigest,
-            existing != null ? existing : new Entry(manifestDigest, configDigest, List.of(diffId), size, created));
+        Entry kept = existing != null ? existing : new Entry(manifestDigest, configDigest, List.of(diffId), size, created);
+        idx.images().put(configDigest, kept);
+        // found by its manifest digest too: the pin of a service after the import reached the cluster registry
+        idx.digests().put(kept.manifest(), configDigest);
         idx.tags().put(tag, configDigest);
         writeIndex(idx);
         gc(idx);

@@ -101,6 +101,21 @@ public final class LocalEngine implements AutoCloseable {
     registryClient.setMirrors(mirrors);
   }
 
+  private final ClusterImages clusterImages = new ClusterImages(this);
+
+  /**
+   * Where the swarm's built-in registry is served (HOST:PORT of managers' registries, the local
+   * one first); empty outside a swarm or when the managers serve none. Set by the daemon.
+   */
+  public void setClusterRegistries(java.util.function.Supplier<java.util.List<String>> registries) {
+    clusterImages.setRegistries(registries);
+  }
+
+  /** Images of bare names (NAME[:TAG]) in the swarm's built-in registry: import stores, tasks pull. */
+  public ClusterImages clusterImages() {
+    return clusterImages;
+  }
+
   public ImagePusher pusher() {
     return new ImagePusher(images, registryClient);
   }
