@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -14,9 +17,11 @@ import org.junit.jupiter.api.Timeout;
  * lab's busybox is pushed to h1's registry; a 3-replica service of it runs; h1 is killed (-9);
  * the image is pulled from h2's registry on another node and the service keeps 3 replicas
  * running (a replica that was on h1 is rescheduled; its node pulls the pinned image from another
- * manager's registry when h1's is gone).
+ * manager's registry when h1's is gone). First, while all are up: an image imported on the worker
+ * runs as a service on the three managers, which never had it in their own stores.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryClusterIT {
   static Lab lab;
 
@@ -32,6 +37,22 @@ class RegistryClusterIT {
   }
 
   @Test
+  @Order(1)
+  void imageImportedOnAWorkerRunsOnTheManagers() {
+    Lab.Result imp = lab.jswarmOk("h4", "image", "import", lab.dir().resolve("busybox.tar").toString(), "imported:1");
+    assertTrue(imp.err().contains("stored in the swarm's registry as "), imp.all());
+    for (String m : lab.managers()) {
+      assertTrue(!lab.jswarmOk(m, "image", "ls").out().contains("imported"), m + " does not have it yet");
+    }
+    lab.jswarmOk("h2", "service", "create", "--name", "imp", "--replicas", "3", "--constraint", "node.role==manager",
+        "imported:1", "sleep", "3600");
+    Lab.await(Duration.ofSeconds(90), () -> running(lab.jswarm("h2", "service", "ps", "imp").out(), null) == 3,
+        "3 replicas of imp running on the managers");
+    lab.jswarmOk("h2", "service", "rm", "imp");
+  }
+
+  @Test
+  @Order(2)
   void pushToOneManagerPullFromAnotherAfterItDies() {
     String h1Registry = lab.ip("h1") + ":5000";
     String h2Registry = lab.ip("h2") + ":5000";
