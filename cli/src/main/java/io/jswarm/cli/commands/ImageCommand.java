@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "image", description = "Manage images on the node the CLI talks to.",
     subcommands = {ImageCommand.Import.class, ImageCommand.Ls.class, ImageCommand.Rm.class,
-        ImageTransfer.Pull.class, ImageTransfer.Push.class, ImageTransfer.Tag.class, ImageTransfer.Inspect.class})
+        ImageTransfer.Pull.class, ImageTransfer.Push.class, ImageTransfer.Tag.class, ImageTransfer.Inspect.class,
+        ImageArchive.Save.class, ImageArchive.Load.class})
 public final class ImageCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
