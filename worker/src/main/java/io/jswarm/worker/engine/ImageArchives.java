@@ -274,7 +274,8 @@ public final class ImageArchives {
         links.put(name, safeName(e.getName() + "/../" + e.getLinkName(), parent + e.getLinkName()));
       } else if (e.isLink()) {
         links.put(name, safeName(e.getLinkName()));
-      } else if (e.isFile()) {
+      } else if (e.getLinkFlag() == TarArchiveEntry.LF_NORMAL || e.getLinkFlag() == TarArchiveEntry.LF_OLDNORM
+          || e.getLinkFlag() == TarArchiveEntry.LF_CONTIG) {
         if (e.getSize() < 0 || e.getSize() > MAX_TOTAL_BYTES - total) {
           throw new InvalidArchiveException(name + " declares " + e.getSize() + " bytes: more than an image archive "
               + "may hold (" + MAX_TOTAL_BYTES + " bytes in all)");
