@@ -30,18 +30,25 @@ public final class RegistryCommand implements Runnable {
 
   @Command(name = "serve", description = "Serve an OCI Distribution v1.1 registry until stopped.")
   public static final class Serve implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--root", required = true, description = "Directory for blobs and metadata") Path root;
     @Option(names = "--addr", defaultValue = "127.0.0.1:5000", description = "HOST:PORT to listen on (default ${DEFAULT-VALUE})") String addr;
     @Option(names = "--tls-cert", description = "PEM certificate chain (with --tls-key: HTTPS)") Path tlsCert;
     @Option(names = "--tls-key", description = "PEM private key") Path tlsKey;
     @Option(names = "--htpasswd", description = "htpasswd file of bcrypt entries: basic auth") Path htpasswd;
+    @Option(names = "--anonymous-pull", description = "With --htpasswd: let clients without credentials pull (not push or delete)") boolean anonymousPull;
 
     @Override
     public Integer call() throws InterruptedException {
       RegistryConfig cfg = withAddr(RegistryConfig.of(root), addr);
       if (tlsCert != null || tlsKey != null) cfg = cfg.withTls(tlsCert, tlsKey);
       if (htpasswd != null) cfg = cfg.withHtpasswd(htpasswd);
-      RegistryServer s = RegistryServer.start(cfg);
+      if (anonymousPull && htpasswd == null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anonymous-pull only means something with --htpasswd");
+      }
+      boolean anon = anonymousPull;
+      RegistryServer s = RegistryServer.start(cfg, new io.jswarm.registry.store.DiskMetadata(cfg.root()),
+          io.jswarm.registry.store.BlobPlacement.LOCAL, io.jswarm.registry.http.RegistryAccess.of(() -> anon, () -> null));
       System.out.println("registry listening on " + cfg.host() + ":" + s.port() + (tlsCert != null ? " (TLS)" : "")
           + ", root " + root);
       CountDownLatch stop = new CountDownLatch(1);

@@ -115,6 +115,10 @@ public final class SwarmCommand implements Runnable {
     @Option(names = "--election-timeout", description = "Raft election timeout upper bound (e.g. 2s); taken by each manager at its next start") String election;
     @Option(names = "--task-history-limit", description = "Task history retention limit per slot") Long historyLimit;
     @Option(names = "--snapshot-interval", description = "Raft log entries between snapshots") Long snapshotInterval;
+    @Option(names = "--registry-anonymous-pull", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "Let clients without credentials pull from the managers' registries when they require a login"
+            + " (daemon --registry-htpasswd); pushes and deletes still need one. Default false")
+    Boolean anonymousPull;
 
     @Override
     protected int run() {
@@ -129,6 +133,7 @@ public final class SwarmCommand implements Runnable {
       if (election != null) spec.setElectionTimeoutMs(io.jswarm.cli.Durations.parseMillis(election));
       if (historyLimit != null) spec.setTaskHistoryLimit(historyLimit);
       if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
+      if (anonymousPull != null) spec.setRegistryAnonymousPull(anonymousPull);
       client().control().updateCluster(io.jswarm.api.UpdateClusterRequest.newBuilder()
           .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
       out().println("Swarm updated.");

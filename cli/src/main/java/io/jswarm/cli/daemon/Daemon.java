@@ -68,6 +68,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   private EpollEventLoopGroup unixGroup;
   private volatile SwarmState state;
   private volatile boolean closed;
+  /** Cluster.registry_secret as the last NodeUpdate of this node's session gave it. */
+  private volatile String sessionRegistrySecret = "";
 
   public Daemon(DaemonConfig cfg) throws IOException {
     this.cfg = cfg;
@@ -76,6 +78,14 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     this.worker = new WorkerSide(cfg, nodeId);
     this.managerRole = new ManagerRole(cfg, nodeId, worker.imageResolver(), dispatcherProxy);
     worker.setLocalRegistry(managerRole::registryAddr);
+    worker.setRegistrySecret(() -> {
+      Manager m = managerRole.manager();
+      if (m != null) {
+        String s = m.store().read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+        if (!s.isEmpty()) return s;
+      }
+      return sessionRegistrySecret;
+    });
   }
 
   public synchronized void start() throws IOException {
@@ -276,6 +286,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
 
   /** From the dispatcher: follow promotions, demotions and the manager set. */
   private void onNodeUpdate(NodeUpdate u) {
+    if (!u.getRegistrySecret().isEmpty()) sessionRegistrySecret = u.getRegistrySecret();
     roleChanges.execute(() -> {
       try {
         applyNodeUpdate(u);

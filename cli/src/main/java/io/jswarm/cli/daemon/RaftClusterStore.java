@@ -100,6 +100,31 @@ final class RaftClusterStore implements ClusterStore {
         "registry " + what + " kept changing under " + MAX_ATTEMPTS + " attempts: " + last.getMessage(), null);
   }
 
+  private volatile boolean secretAsked;
+
+  /**
+   * The Cluster's registry secret. A swarm created before there was one gets one here, once
+   * (by whichever manager asks first; a conflict means another one did).
+   */
+  @Override
+  public String registrySecret() {
+    String s = store.read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+    if (!s.isEmpty() || secretAsked) return s;
+    secretAsked = true;
+    try {
+      store.update(tx -> tx.cluster().filter(c -> c.getRegistrySecret().isEmpty()).ifPresent(c ->
+          tx.update(c.toBuilder().setRegistrySecret(ClusterBootstrap.newRegistrySecret()).build())));
+    } catch (StoreException | RuntimeException e) {
+      LOG.log(Level.FINE, "registry secret not set here; another manager may have", e);
+    }
+    return store.read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+  }
+
+  @Override
+  public boolean anonymousPull() {
+    return store.read(v -> v.cluster().map(c -> c.getSpec().getRegistryAnonymousPull()).orElse(false));
+  }
+
   @Override
   public Set<String> managers() {
     return store.read(v -> {

@@ -31,6 +31,7 @@ final class WorkerSide implements AutoCloseable {
     this.nodeId = nodeId;
     this.engine = new LocalEngine(cfg.dataRoot(), cfg.nodeName());
     this.engineService = new EngineService(engine, nodeId, cfg.nodeName());
+    engine.setRegistryCredentials(this::clusterLogin);
   }
 
   BindableService engineService() {
@@ -45,6 +46,7 @@ final class WorkerSide implements AutoCloseable {
   /** Registry references resolve through their registry (to the manifest digest); local names locally. */
   ImageResolver imageResolver() {
     io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();
+    registry.setCredentialsFor(this::clusterLogin);
     return ref -> {
       io.jswarm.registry.client.ImageReference r;
       try {
@@ -85,6 +87,21 @@ final class WorkerSide implements AutoCloseable {
           + failure + ")").asRuntimeException();
     }
     return local;
+  }
+
+  private volatile Supplier<String> registrySecret = () -> "";
+
+  /** The cluster's registry secret as this node knows it (its store when a manager, else its session). */
+  void setRegistrySecret(Supplier<String> secret) {
+    this.registrySecret = secret;
+  }
+
+  /** The node credential, for the swarm's own registries only. */
+  private io.jswarm.registry.client.DistributionClient.Credentials clusterLogin(String registry) {
+    String secret = registrySecret.get();
+    if (secret == null || secret.isEmpty() || !engine.clusterImages().registries().contains(registry)) return null;
+    return new io.jswarm.registry.client.DistributionClient.Credentials(
+        io.jswarm.registry.http.RegistryAccess.NODE_USER, secret);
   }
 
   /** This node's own registry (a manager's), or null: set by the daemon. */

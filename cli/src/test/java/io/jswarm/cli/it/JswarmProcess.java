@@ -32,6 +32,8 @@ final class JswarmProcess implements AutoCloseable {
   final int registryPort;
   final String nodeName;
   private Process daemon;
+  /** More `jswarm daemon` flags, given before {@link #startDaemon}. */
+  final List<String> daemonArgs = new ArrayList<>();
 
   JswarmProcess(Path dir, String nodeName) throws IOException {
     this.dir = dir;
@@ -56,6 +58,7 @@ final class JswarmProcess implements AutoCloseable {
         "--registry-addr", "127.0.0.1:" + registryPort,
         // no node-local bridge: these tests run in the machine's own namespace and leave nothing in it
         "--bridge", "none");
+    pb.command().addAll(daemonArgs);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));
     daemon = pb.start();
@@ -120,9 +123,10 @@ final class JswarmProcess implements AutoCloseable {
    * A daemon in a new temp dir (node name {@code namePrefix + pid}), in a swarm of its own, with
    * the busybox image imported as {@code busybox:it}. {@link #tearDown()} undoes all of it.
    */
-  static JswarmProcess swarmWithBusybox(String namePrefix) throws Exception {
+  static JswarmProcess swarmWithBusybox(String namePrefix, String... daemonArgs) throws Exception {
     Path dir = Files.createTempDirectory("jswarm-" + namePrefix);
     JswarmProcess js = new JswarmProcess(dir, namePrefix + ProcessHandle.current().pid());
+    js.daemonArgs.addAll(List.of(daemonArgs));
     js.startDaemon();
     js.ok("swarm", "init");
     js.imageId = js.ok("image", "import", Host.busyboxRootfs(dir).toString(), "busybox:it").out().trim();

@@ -106,7 +106,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         s.read(v -> {
           b.setNodes(v.nodes().size());
           b.setManagers((int) v.nodes().stream().filter(n -> n.getRole() == NodeSpec.Role.MANAGER).count());
-          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c));
+          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c.toBuilder().clearRegistrySecret()));
           return null;
         });
         s.leaderId().ifPresent(b::setLeaderNodeId);

@@ -201,8 +201,13 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
 
   /** Streams the blob from a peer into a temporary next to its place, verifies, fsyncs, renames. */
   private void copy(Digest d, long size, String addr) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + addr + "/_jswarm/blobs/" + d))
-        .timeout(Duration.ofMinutes(30)).GET().build();
+    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://" + addr + "/_jswarm/blobs/" + d))
+        .timeout(Duration.ofMinutes(30)).GET();
+    String secret = store.registrySecret();
+    if (secret != null && !secret.isEmpty()) {
+      rb.header("Authorization", io.jswarm.registry.http.RegistryAccess.nodeAuthorization(secret));
+    }
+    HttpRequest req = rb.build();
     HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     Path target = blobs.path(d);
     AtomicFiles.ensureDir(target.getParent());

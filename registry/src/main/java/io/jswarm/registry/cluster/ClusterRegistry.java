@@ -34,7 +34,8 @@ public final class ClusterRegistry implements AutoCloseable {
     BlobReplicator replicator = new BlobReplicator(store, new BlobStore(cfg.root()), selfId, advertised, durableTimeout);
     RegistryServer server;
     try {
-      server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator);
+      server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator,
+          io.jswarm.registry.http.RegistryAccess.of(store::anonymousPull, store::registrySecret));
     } catch (RuntimeException e) {
       replicator.close();
       throw e;

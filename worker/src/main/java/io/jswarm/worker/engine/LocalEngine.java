@@ -116,6 +116,12 @@ public final class LocalEngine implements AutoCloseable {
     return clusterImages;
   }
 
+  /** Logins per registry HOST:PORT (see {@code DistributionClient.setCredentialsFor}). */
+  public void setRegistryCredentials(
+      java.util.function.Function<String, io.jswarm.registry.client.DistributionClient.Credentials> credentials) {
+    registryClient.setCredentialsFor(credentials);
+  }
+
   public ImagePusher pusher() {
     return new ImagePusher(images, registryClient);
   }
