@@ -1,7 +1,9 @@
 package io.jswarm.chaos;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +55,56 @@ class RegistryClusterIT {
 
   @Test
   @Order(2)
+  void gcRemovesUnreferencedBlobsFromEveryManagerAndTheStore() {
+    String tar = lab.dir().resolve("gcme.tar").toString();
+    lab.sh("h1", "d=$(mktemp -d) && head -c 65536 /dev/urandom > $d/noise && tar -C $d -cf " + tar + " . && rm -rf $d");
+    Lab.Result imp = lab.jswarmOk("h1", "image", "import", tar, "gcme:1");
+    assertTrue(imp.err().contains("stored in the swarm's registry as " + lab.ip("h1") + ":5000/gcme:1"), imp.all());
+    String inspect = lab.jswarmOk("h4", "image", "inspect", lab.ip("h2") + ":5000/gcme:1").out();
+    String manifest = group(inspect, "\"Digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
+    String layer = group(inspect, "(?s)\"layers\"\\s*:\\s*\\[\\s*\\{.*?\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
+    for (String m : lab.managers()) {
+      Lab.await(Duration.ofSeconds(60), () -> Files.exists(blobFile(m, layer)), "the layer reaches " + m);
+    }
+
+    // a dry run changes nothing; the image still referenced keeps its blobs
+    lab.sh("h4", "skopeo delete --tls-verify=false docker://" + lab.ip("h2") + ":5000/gcme@" + manifest);
+    String dry = lab.jswarmOk("h2", "registry", "gc", "--grace", "0s", "--dry-run").out();
+    assertTrue(dry.contains("would delete "), dry);
+    assertTrue(Files.exists(blobFile("h2", layer)), "a dry run deletes nothing");
+    String gc = lab.jswarmOk("h2", "registry", "gc", "--grace", "0s").out();
+    assertTrue(gc.matches("(?s)deleted [1-9][0-9]* unreferenced blob.*"), gc);
+    for (String m : lab.managers()) {
+      Lab.await(Duration.ofSeconds(60), () -> !Files.exists(blobFile(m, layer)), "the layer leaves " + m + "'s disk");
+      String code = lab.sh("h4", "curl -s -o /dev/null -w '%{http_code}' -I http://" + lab.ip(m) + ":5000/v2/gcme/blobs/"
+          + layer).out().trim();
+      assertEquals("404", code, m + " no longer knows the layer");
+    }
+    String kept = lab.sh("h4", "curl -s -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://"
+        + lab.ip("h3") + ":5000/v2/imported/manifests/1").out().trim();
+    assertEquals("200", kept, "a referenced image is untouched");
+
+    // a young blob is kept by the default grace; bad input and non-managers are refused clearly
+    assertTrue(lab.jswarmOk("h2", "registry", "gc", "--dry-run").out().contains("would delete 0 "));
+    Lab.Result neg = lab.jswarm("h2", "registry", "gc", "--grace", "soon");
+    assertTrue(neg.exit() != 0 && neg.err().contains("invalid duration"), neg.all());
+    Lab.Result worker = lab.jswarm("h4", "registry", "gc");
+    assertTrue(worker.exit() != 0, worker.all());
+  }
+
+  private static java.nio.file.Path blobFile(String host, String digest) {
+    String hex = digest.substring("sha256:".length());
+    return lab.dir().resolve(host).resolve("data/registry/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex);
+  }
+
+  private static String group(String text, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), regex + " in\n" + text);
+    return m.group(1);
+  }
+
+  @Test
+  @Order(3)
   void pushToOneManagerPullFromAnotherAfterItDies() {
     String h1Registry = lab.ip("h1") + ":5000";
     String h2Registry = lab.ip("h2") + ":5000";

@@ -340,6 +340,22 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   }
 
   @Override
+  public io.jswarm.api.RegistryGcResponse registryGc(io.jswarm.api.RegistryGcRequest req) throws StatusException {
+    io.jswarm.registry.cluster.ClusterRegistry r = managerRole.registry();
+    if (r == null) {
+      throw Status.FAILED_PRECONDITION.withDescription("this manager serves no registry (daemon --registry-addr none, "
+          + "or its port was taken): run the command on a manager that does").asException();
+    }
+    try {
+      var res = r.gc(Duration.ofMillis(req.getGraceMs()), req.getDryRun());
+      return io.jswarm.api.RegistryGcResponse.newBuilder().setSummary(res.toString()).setCollected(res.collected())
+          .setBytesFreed(res.bytesFreed()).setReferenced(res.referenced()).setYoung(res.young()).build();
+    } catch (io.jswarm.registry.core.RegistryException e) {
+      throw Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
+    }
+  }
+
+  @Override
   public Optional<Manager> manager() {
     return Optional.ofNullable(managerRole.manager());
   }

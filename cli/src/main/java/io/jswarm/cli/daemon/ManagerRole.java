@@ -83,6 +83,11 @@ final class ManagerRole {
     }
   }
 
+  /** The registry this manager serves, or null. */
+  ClusterRegistry registry() {
+    return registry;
+  }
+
   /** HOST:PORT of the registry this manager serves, or null. */
   String registryAddr() {
     ClusterRegistry r = registry;

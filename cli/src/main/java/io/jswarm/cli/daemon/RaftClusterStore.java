@@ -137,18 +137,28 @@ final class RaftClusterStore implements ClusterStore {
 
   @Override
   public AutoCloseable onBlobChanges(Consumer<List<RegistryBlob>> listener) {
+    return onBlobEvents(listener, deleted -> { });
+  }
+
+  @Override
+  public AutoCloseable onBlobEvents(Consumer<List<RegistryBlob>> listener, Consumer<List<String>> deletedListener) {
     Watch<Void> w = store.watch();
     Thread t = new Thread(() -> {
       while (!w.isClosed()) {
         try {
           List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
           List<RegistryBlob> changed = new ArrayList<>();
+          List<String> deleted = new ArrayList<>();
           for (StoreEvent e : events) {
             if (e.newObject() != null && e.newObject().getObjectCase() == StoreObject.ObjectCase.REGISTRY_BLOB) {
               changed.add(e.newObject().getRegistryBlob());
+            } else if (e.newObject() == null && e.oldObject() != null
+                && e.oldObject().getObjectCase() == StoreObject.ObjectCase.REGISTRY_BLOB) {
+              deleted.add(e.oldObject().getRegistryBlob().getDigest());
             }
           }
           if (!changed.isEmpty()) listener.accept(changed);
+          if (!deleted.isEmpty()) deletedListener.accept(deleted);
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {

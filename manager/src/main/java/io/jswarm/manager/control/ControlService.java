@@ -230,6 +230,15 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     });
   }
 
+  @Override
+  public void registryGc(io.jswarm.api.RegistryGcRequest req, StreamObserver<io.jswarm.api.RegistryGcResponse> out) {
+    Errors.unary(out, () -> {
+      if (req.getGraceMs() < 0) throw Status.INVALID_ARGUMENT.withDescription("the grace period cannot be negative").asException();
+      store(); // a manager, or the usual "not a manager" error
+      return node.registryGc(req);
+    });
+  }
+
   /** Leadership is Raft's fact, not a stored one: fill it in at read time. */
   private List<Node> withLeader(List<Node> nodes) throws StatusException {
     String leader = store().leaderId().orElse("");

@@ -83,16 +83,30 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
 
   /** Starts watching blob records and copying what this manager lacks. */
   public BlobReplicator start() {
-    subscription = store.onBlobChanges(changedBlobs -> {
+    subscription = store.onBlobEvents(changedBlobs -> {
       synchronized (changed) {
         changed.notifyAll();
       }
       for (RegistryBlob b : changedBlobs) {
         consider(b);
       }
-    });
+    }, deleted -> background.execute(() -> dropCollected(deleted)));
     background.scheduleWithFixedDelay(this::rescan, 0, 15, TimeUnit.SECONDS);
     return this;
+  }
+
+  /** Records deleted by garbage collection: this manager's copies go too (unless re-registered meanwhile). */
+  private void dropCollected(List<String> digests) {
+    for (String s : digests) {
+      try {
+        Digest d = Digest.parse(s);
+        if (store.blob(s).isEmpty() && blobs.delete(d)) {
+          LOG.info("registry: deleted collected blob " + d);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "dropping collected blob " + s, e);
+      }
+    }
   }
 
   private void rescan() {
@@ -250,6 +264,10 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
       int want = Math.max(1, Math.min(2, managers.size()));
       List<String> short_ = new ArrayList<>();
       for (Digest d : needed) {
+        if (store.blob(d.toString()).isEmpty() && blobs.exists(d)) {
+          // its record was collected while this push reused the blob: register it again
+          stored(d, blobs.size(d));
+        }
         long held = store.blob(d.toString()).map(b -> b.getHoldersList().stream()
             .filter(h -> managers.contains(h.getNodeId())).count()).orElse(0L);
         if (held < want) {

@@ -47,4 +47,12 @@ public interface ClusterStore {
 
   /** Calls {@code listener} (off the store's apply thread) after blob records change. Close to stop. */
   AutoCloseable onBlobChanges(Consumer<List<RegistryBlob>> listener);
+
+  /**
+   * As {@link #onBlobChanges}, and {@code deleted} gets the digests of blob records deleted
+   * (garbage collection).
+   */
+  default AutoCloseable onBlobEvents(Consumer<List<RegistryBlob>> changed, Consumer<List<String>> deleted) {
+    return onBlobChanges(changed);
+  }
 }
