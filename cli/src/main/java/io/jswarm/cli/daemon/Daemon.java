@@ -208,6 +208,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
           throw e;
         }
       }
+      if (!r.getRegistrySecret().isEmpty()) sessionRegistrySecret = r.getRegistrySecret();
       List<String> managers = new ArrayList<>(r.getManagerAddrsList());
       if (managers.isEmpty()) managers.add(req.getRemoteAddr());
       saveState(new SwarmState(r.getClusterId(), nodeId, r.getRole() == NodeSpec.Role.MANAGER, managers));
