@@ -74,7 +74,7 @@ final class ImageArchive {
       "In a swarm whose managers serve the built-in registry, loaded NAME:TAGs are also stored there."})
   static final class Load extends ClientCommand {
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Read from FILE instead of stdin") Path input;
-    @Option(names = {"-q", "--quiet"}, description = "Only print what was loaded, no progress") boolean quiet;
+    @Option(names = {"-q", "--quiet"}, description = "Print only what was loaded (not where it was stored in the swarm's registry)") boolean quiet;
 
     @Override
     protected int run() throws Exception {

@@ -171,7 +171,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         }
         tx.update(c.toBuilder().setSpec(req.getSpec()).build());
       });
-      return s.read(v -> v.cluster()).orElseThrow();
+      return s.read(v -> v.cluster()).orElseThrow().toBuilder().clearRegistrySecret().build();
     });
   }
 
