@@ -8,23 +8,33 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * HOST:PORT of the swarm's built-in registries as this node sees them: its own (when it is a
- * manager serving one) first, then what the other managers say they serve (their Info), asked
- * at most every {@link #TTL_NANOS} and only by nodes in a swarm. A manager that does not answer
- * is left out until the next refresh.
+ * manager serving one) first, then what the other managers say they serve (their Info, asked in
+ * parallel). The answer is cached; once older than {@link #TTL_NANOS}, or when the manager list
+ * changed, it is refreshed in the background while the cached one is used, so a manager that is
+ * down or partitioned away never delays an import or a task start past the very first ask.
  */
 final class ClusterRegistryAddrs implements Supplier<List<String>> {
   private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long ASK_DEADLINE_MS = 2000;
   private final Supplier<String> local;
   private final Supplier<List<String>> managerAddrs;
   private final String selfAddr;
-  private List<String> remote = List.of();
-  private long fetchedAt;
-  private List<String> fetchedFor = List.of();
+  private volatile List<String> remote;
+  private volatile long fetchedAt;
+  private volatile List<String> fetchedFor = List.of();
+  private CompletableFuture<Void> refreshing;
+  /** Own threads: the common pool has a single thread on a 2-core machine, and these block on RPCs. */
+  private static final java.util.concurrent.ExecutorService ASKERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "registry-addrs");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param local this node's registry HOST:PORT, or null when it serves none
@@ -37,37 +47,52 @@ final class ClusterRegistryAddrs implements Supplier<List<String>> {
   }
 
   @Override
-  public synchronized List<String> get() {
+  public List<String> get() {
     List<String> managers = managerAddrs.get();
     Set<String> out = new LinkedHashSet<>();
     String own = local.get();
     if (own != null) out.add(own);
     if (managers.isEmpty()) return List.copyOf(out);
-    long now = System.nanoTime();
-    if (!managers.equals(fetchedFor) || now - fetchedAt > TTL_NANOS) {
-      remote = ask(managers);
-      fetchedFor = managers;
-      fetchedAt = now;
+    List<String> cached = remote;
+    if (cached == null) {
+      refresh(managers).join(); // the first ask: nothing to answer with yet
+      cached = remote;
+    } else if (!managers.equals(fetchedFor) || System.nanoTime() - fetchedAt > TTL_NANOS) {
+      refresh(managers);
     }
-    out.addAll(remote);
+    if (cached != null) out.addAll(cached);
     return List.copyOf(out);
   }
 
-  private List<String> ask(List<String> managers) {
-    List<String> found = new ArrayList<>();
-    for (String m : managers) {
-      if (m.equals(selfAddr)) continue;
-      ManagedChannel ch = NettyChannelBuilder.forTarget(m).usePlaintext().build();
-      try {
-        String r = ControlGrpc.newBlockingStub(ch).withDeadlineAfter(3, TimeUnit.SECONDS)
-            .info(InfoRequest.getDefaultInstance()).getRegistryAddr();
-        if (!r.isEmpty()) found.add(r);
-      } catch (RuntimeException e) {
-        // down or unreachable: left out until the next refresh
-      } finally {
-        ch.shutdownNow();
+  private synchronized CompletableFuture<Void> refresh(List<String> managers) {
+    if (refreshing != null && !refreshing.isDone()) return refreshing;
+    refreshing = CompletableFuture.runAsync(() -> {
+      List<CompletableFuture<String>> asks = new ArrayList<>();
+      for (String m : managers) {
+        if (!m.equals(selfAddr)) asks.add(CompletableFuture.supplyAsync(() -> ask(m), ASKERS));
       }
+      List<String> found = new ArrayList<>();
+      for (CompletableFuture<String> a : asks) {
+        String r = a.join();
+        if (!r.isEmpty() && !found.contains(r)) found.add(r);
+      }
+      remote = List.copyOf(found);
+      fetchedFor = managers;
+      fetchedAt = System.nanoTime();
+    }, ASKERS);
+    return refreshing;
+  }
+
+  /** The registry a manager serves, or "" when it serves none or does not answer in time. */
+  private static String ask(String manager) {
+    ManagedChannel ch = NettyChannelBuilder.forTarget(manager).usePlaintext().build();
+    try {
+      return ControlGrpc.newBlockingStub(ch).withDeadlineAfter(ASK_DEADLINE_MS, TimeUnit.MILLISECONDS)
+          .info(InfoRequest.getDefaultInstance()).getRegistryAddr();
+    } catch (RuntimeException e) {
+      return ""; // down or unreachable: left out until the next refresh
+    } finally {
+      ch.shutdownNow();
     }
-    return found;
   }
 }
