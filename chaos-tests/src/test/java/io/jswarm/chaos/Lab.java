@@ -118,6 +118,13 @@ public final class Lab implements AutoCloseable {
     return this;
   }
 
+  /** The managers' registries require a login from the users of this htpasswd file (call before {@link #up}). */
+  public Lab withRegistryHtpasswd(Path htpasswd) {
+    if (up) throw new IllegalStateException("lab " + label + " is up already");
+    env.put("JSWARM_LAB_REGISTRY_HTPASSWD", htpasswd.toAbsolutePath().toString());
+    return this;
+  }
+
   /** Brings up M managers and W workers (h1..hM managers, the rest workers) joined in one swarm. */
   public Lab up(int managers, int workers) {
     return up(managers, workers, true);

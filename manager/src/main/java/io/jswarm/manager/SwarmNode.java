@@ -20,6 +20,11 @@ public interface SwarmNode {
   /** Facts only this node knows (ids, data root, containers); cluster facts are added by Control. */
   InfoResponse.Builder localInfo();
 
+  /** Collects the garbage of the registry this manager serves (for every manager). */
+  default io.jswarm.api.RegistryGcResponse registryGc(io.jswarm.api.RegistryGcRequest request) throws StatusException {
+    throw io.grpc.Status.UNIMPLEMENTED.withDescription("this node cannot collect registry garbage").asException();
+  }
+
   /** The manager, when this node is one. */
   Optional<Manager> manager();
 }

@@ -1,6 +1,7 @@
 package io.jswarm.registry;
 
 import io.jswarm.registry.http.BasicAuth;
+import io.jswarm.registry.http.RegistryAccess;
 import io.jswarm.registry.http.RegistryContext;
 import io.jswarm.registry.http.RegistryRouter;
 import io.jswarm.registry.store.BlobGc;
@@ -54,6 +55,15 @@ public final class RegistryServer implements AutoCloseable {
    * are shared between servers (see {@code io.jswarm.registry.cluster}).
    */
   public static RegistryServer start(RegistryConfig cfg, RegistryMetadata metadata, BlobPlacement placement) {
+    return start(cfg, metadata, placement, RegistryAccess.NONE);
+  }
+
+  /**
+   * As {@link #start(RegistryConfig, RegistryMetadata, BlobPlacement)}, and when {@code cfg} has an
+   * htpasswd file, {@code access} says who else gets in (anonymous pulls, the cluster's nodes).
+   */
+  public static RegistryServer start(RegistryConfig cfg, RegistryMetadata metadata, BlobPlacement placement,
+      RegistryAccess access) {
     try {
       Files.createDirectories(cfg.root());
     } catch (java.io.IOException e) {
@@ -79,7 +89,7 @@ public final class RegistryServer implements AutoCloseable {
         options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(cfg.tlsCert().toString()).setKeyPath(cfg.tlsKey().toString()));
       }
-      HttpServer server = await(vertx.createHttpServer(options).requestHandler(new RegistryRouter(ctx, auth)).listen());
+      HttpServer server = await(vertx.createHttpServer(options).requestHandler(new RegistryRouter(ctx, auth, access)).listen());
       vertx.setPeriodic(cfg.purgeInterval().toMillis(), id -> vertx.executeBlocking(() -> uploads.purge(cfg.uploadMaxIdle()), false)
           .onFailure(t -> LOG.warning("upload purge failed: " + t)));
       return new RegistryServer(vertx, server);

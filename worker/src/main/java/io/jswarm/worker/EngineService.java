@@ -20,6 +20,7 @@ import io.jswarm.worker.engine.InUseException;
 import io.jswarm.worker.engine.InvalidArchiveException;
 import io.jswarm.worker.engine.LocalEngine;
 import io.jswarm.worker.engine.NotFoundException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,12 +63,17 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
             if (ref.isEmpty()) {
               throw Status.INVALID_ARGUMENT.withDescription("the first chunk must name the image").asRuntimeException();
             }
+            checkImportName(ref);
             pipe = new ChunkPipe();
             ChunkPipe p = pipe;
             result = CompletableFuture.supplyAsync(() -> {
+              ImageSummary imported;
               try (p) {
-                return engine.images().importImage(ref, p);
+                imported = engine.images().importImage(ref, p);
               }
+              // in a swarm with a registry, a bare name is the cluster's: every node can run it
+              return engine.clusterImages().store(ref)
+                  .map(r -> imported.toBuilder().setClusterReference(r).build()).orElse(imported);
             }, importers);
           }
           pipe.write(chunk.getData());
@@ -117,6 +123,93 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
         });
       }
     };
+  }
+
+  @Override
+  public void saveImages(io.jswarm.api.SaveImagesRequest request, StreamObserver<io.jswarm.api.ImageArchiveChunk> response) {
+    ServerCallStreamObserver<io.jswarm.api.ImageArchiveChunk> call =
+        (ServerCallStreamObserver<io.jswarm.api.ImageArchiveChunk>) response;
+    ChunkSender out = new ChunkSender(call);
+    importers.execute(() -> {
+      try {
+        String format = request.getFormat().isEmpty() ? "docker" : request.getFormat();
+        new io.jswarm.worker.engine.ImageArchives(engine.images()).save(request.getReferencesList(), format, out);
+        out.flush();
+        response.onCompleted();
+      } catch (java.io.IOException e) {
+        if (!call.isCancelled()) response.onError(Status.INTERNAL.withDescription("saving failed: " + e.getMessage()).asRuntimeException());
+      } catch (RuntimeException e) {
+        if (!call.isCancelled()) response.onError(toStatus(e));
+      }
+    });
+  }
+
+  @Override
+  public StreamObserver<io.jswarm.api.ImageArchiveChunk> loadImages(StreamObserver<io.jswarm.api.LoadImagesResponse> response) {
+    ChunkPipe pipe = new ChunkPipe();
+    CompletableFuture<io.jswarm.api.LoadImagesResponse> result = CompletableFuture.supplyAsync(() -> {
+      List<io.jswarm.worker.engine.ImageArchives.Loaded> loaded;
+      try (pipe) {
+        loaded = new io.jswarm.worker.engine.ImageArchives(engine.images()).load(pipe);
+      }
+      io.jswarm.api.LoadImagesResponse.Builder b = io.jswarm.api.LoadImagesResponse.newBuilder();
+      for (var l : loaded) {
+        b.addImages(l.image());
+        if (l.names().isEmpty()) b.addLoaded(l.image().getId());
+        b.addAllLoaded(l.names());
+      }
+      // as import: in a swarm with a registry, bare names are the cluster's
+      for (var l : loaded) {
+        for (String n : l.names()) {
+          engine.clusterImages().store(n).ifPresent(b::addClusterReferences);
+        }
+      }
+      return b.build();
+    }, importers);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(io.jswarm.api.ImageArchiveChunk chunk) {
+        try {
+          pipe.write(chunk.getData());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          pipe.fail(Status.CANCELLED.asRuntimeException());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        pipe.fail(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        try {
+          pipe.finish();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        result.whenComplete((r, err) -> {
+          if (err == null) {
+            response.onNext(r);
+            response.onCompleted();
+          } else {
+            response.onError(toStatus(err instanceof java.util.concurrent.CompletionException ? err.getCause() : err));
+          }
+        });
+      }
+    };
+  }
+
+  /** NAME[:TAG] by the distribution grammar (lowercase, no digest): what a registry can hold too. */
+  private static void checkImportName(String ref) {
+    try {
+      if (ref.contains("@")) throw new IllegalArgumentException("an imported image gets a tag, not a digest");
+      io.jswarm.registry.client.ImageReference.parse(ref);
+    } catch (IllegalArgumentException e) {
+      throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()
+          + " (names are lowercase [REGISTRY/]NAME[:TAG], e.g. myapp:1)").asRuntimeException();
+    }
   }
 
   @Override

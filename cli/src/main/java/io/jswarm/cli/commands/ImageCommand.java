@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "image", description = "Manage images on the node the CLI talks to.",
     subcommands = {ImageCommand.Import.class, ImageCommand.Ls.class, ImageCommand.Rm.class,
-        ImageTransfer.Pull.class, ImageTransfer.Push.class, ImageTransfer.Tag.class, ImageTransfer.Inspect.class})
+        ImageTransfer.Pull.class, ImageTransfer.Push.class, ImageTransfer.Tag.class, ImageTransfer.Inspect.class,
+        ImageArchive.Save.class, ImageArchive.Load.class})
 public final class ImageCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -31,7 +32,11 @@ public final class ImageCommand implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  @Command(name = "import", description = "Import a root filesystem tarball as an image (like docker import). Use - for stdin.")
+  @Command(name = "import", description = {
+      "Import a root filesystem tarball (plain or gzip) as a one-layer image (like docker import). Use - for stdin.",
+      "In a swarm whose managers serve the built-in registry, a NAME[:TAG] without a registry host is also stored "
+          + "there (as REGISTRY/NAME:TAG, printed on stderr), so a service of NAME[:TAG] runs on any node. "
+          + "Prints the image id."})
   public static final class Import extends ClientCommand {
     @Parameters(index = "0", paramLabel = "FILE") String file;
     @Parameters(index = "1", paramLabel = "REPOSITORY[:TAG]") String reference;
@@ -58,7 +63,11 @@ public final class ImageCommand implements Runnable {
       }
       up.onCompleted();
       try {
-        out().println(done.get(10, TimeUnit.MINUTES).getId());
+        ImageSummary s = done.get(10, TimeUnit.MINUTES);
+        out().println(s.getId());
+        if (!s.getClusterReference().isEmpty()) {
+          System.err.println("stored in the swarm's registry as " + s.getClusterReference());
+        }
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
       }

@@ -35,6 +35,7 @@ public final class InfoCommand extends ClientCommand {
       var c = i.getCluster().getSpec();
       out().println(" Heartbeat Period: " + Output.humanDuration(c.getHeartbeatPeriodMs()));
       out().println(" Task History Retention Limit: " + c.getTaskHistoryLimit());
+      out().println(" Registry Anonymous Pull: " + c.getRegistryAnonymousPull());
     }
     return 0;
   }

@@ -116,6 +116,10 @@ public final class SwarmCommand implements Runnable {
     @Option(names = "--task-history-limit", description = "Task history retention limit per slot") Long historyLimit;
     @Option(names = "--snapshot-interval", description = "Raft log entries between snapshots") Long snapshotInterval;
     @Option(names = "--dynamic-port-range", paramLabel = "LO-HI", description = "Ports given to published ports without a number (-P, 127.0.0.1::80); default 30000-32767") String portRange;
+    @Option(names = "--registry-anonymous-pull", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+        description = "Let clients without credentials pull from the managers' registries when they require a login"
+            + " (daemon --registry-htpasswd); pushes and deletes still need one. Default false")
+    Boolean anonymousPull;
 
     @Override
     protected int run() {
@@ -131,6 +135,7 @@ public final class SwarmCommand implements Runnable {
       if (historyLimit != null) spec.setTaskHistoryLimit(historyLimit);
       if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
       if (portRange != null) spec.setDynamicPortRange(portRange.trim());
+      if (anonymousPull != null) spec.setRegistryAnonymousPull(anonymousPull);
       client().control().updateCluster(io.jswarm.api.UpdateClusterRequest.newBuilder()
           .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
       out().println("Swarm updated.");

@@ -20,6 +20,7 @@ final class ClusterBootstrap {
     String ca = JoinTokens.newCaDigest();
     return Cluster.newBuilder().setId(clusterId).setCreatedAtMs(nowMs).setCaDigest(ca)
         .setWorkerJoinToken(JoinTokens.newToken(ca)).setManagerJoinToken(JoinTokens.newToken(ca))
+        .setRegistrySecret(newRegistrySecret())
         .setSpec(ClusterSpec.newBuilder()
             .setHeartbeatPeriodMs(Dispatcher.DEFAULT_HEARTBEAT_MS)
             .setNodeDownGraceMs(Dispatcher.DEFAULT_GRACE_MS)
@@ -27,6 +28,13 @@ final class ClusterBootstrap {
             .setSnapshotInterval(RaftStoreConfig.DEFAULT_SNAPSHOT_INTERVAL)
             .setElectionTimeoutMs(RaftStoreConfig.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis()))
         .build();
+  }
+
+  /** 256 random bits, base64url: the nodes' registry login (Cluster.registry_secret). */
+  static String newRegistrySecret() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   static Node firstManager(String nodeId, DaemonConfig cfg, NodeDescription description) {

@@ -68,6 +68,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   private EpollEventLoopGroup unixGroup;
   private volatile SwarmState state;
   private volatile boolean closed;
+  /** Cluster.registry_secret as the last NodeUpdate of this node's session gave it. */
+  private volatile String sessionRegistrySecret = "";
 
   public Daemon(DaemonConfig cfg) throws IOException {
     this.cfg = cfg;
@@ -75,6 +77,15 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     this.nodeId = NodeIdentity.loadOrCreate(cfg.dataRoot());
     this.worker = new WorkerSide(cfg, nodeId);
     this.managerRole = new ManagerRole(cfg, nodeId, worker.imageResolver(), dispatcherProxy);
+    worker.setLocalRegistry(managerRole::registryAddr);
+    worker.setRegistrySecret(() -> {
+      Manager m = managerRole.manager();
+      if (m != null) {
+        String s = m.store().read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+        if (!s.isEmpty()) return s;
+      }
+      return sessionRegistrySecret;
+    });
   }
 
   public synchronized void start() throws IOException {
@@ -197,6 +208,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
           throw e;
         }
       }
+      if (!r.getRegistrySecret().isEmpty()) sessionRegistrySecret = r.getRegistrySecret();
       List<String> managers = new ArrayList<>(r.getManagerAddrsList());
       if (managers.isEmpty()) managers.add(req.getRemoteAddr());
       saveState(new SwarmState(r.getClusterId(), nodeId, r.getRole() == NodeSpec.Role.MANAGER, managers));
@@ -275,6 +287,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
 
   /** From the dispatcher: follow promotions, demotions and the manager set. */
   private void onNodeUpdate(NodeUpdate u) {
+    if (!u.getRegistrySecret().isEmpty()) sessionRegistrySecret = u.getRegistrySecret();
     roleChanges.execute(() -> {
       try {
         applyNodeUpdate(u);
@@ -325,6 +338,22 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .setSwarmActive(state != null)
         .setContainersRunning(worker.runningContainers())
         .setImages(worker.imageCount());
+  }
+
+  @Override
+  public io.jswarm.api.RegistryGcResponse registryGc(io.jswarm.api.RegistryGcRequest req) throws StatusException {
+    io.jswarm.registry.cluster.ClusterRegistry r = managerRole.registry();
+    if (r == null) {
+      throw Status.FAILED_PRECONDITION.withDescription("this manager serves no registry (daemon --registry-addr none, "
+          + "or its port was taken): run the command on a manager that does").asException();
+    }
+    try {
+      var res = r.gc(Duration.ofMillis(req.getGraceMs()), req.getDryRun());
+      return io.jswarm.api.RegistryGcResponse.newBuilder().setSummary(res.toString()).setCollected(res.collected())
+          .setBytesFreed(res.bytesFreed()).setReferenced(res.referenced()).setYoung(res.young()).build();
+    } catch (io.jswarm.registry.core.RegistryException e) {
+      throw Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
+    }
   }
 
   @Override

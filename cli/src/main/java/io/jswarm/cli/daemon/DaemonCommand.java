@@ -38,12 +38,18 @@ public final class DaemonCommand implements Callable<Integer> {
       + " default: the advertise host, port 5000; \"none\" disables it")
   String registryAddr;
 
+  @Option(names = "--registry-htpasswd", paramLabel = "FILE", description = "htpasswd file (bcrypt, htpasswd -B) whose users"
+      + " may use this manager's registry; without it the registry needs no login. The swarm's own nodes log in with"
+      + " the cluster's node credential; \"jswarm swarm update --registry-anonymous-pull\" lets anyone pull")
+  java.nio.file.Path registryHtpasswd;
+
   @Override
   public Integer call() throws Exception {
     // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
     String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
     NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
-    DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr);
+    DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr)
+        .withRegistryHtpasswd(registryHtpasswd);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
     d.start();

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 
 /**
  * The daemon's settings, with every default resolved. {@code registryAddr} is HOST:PORT of the
- * registry a manager serves, or null when disabled ({@code --registry-addr none}).
+ * registry a manager serves, or null when disabled ({@code --registry-addr none});
+ * {@code registryHtpasswd} the htpasswd file its users log in with, or null for no login.
  */
 public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int listenPort,
-    String advertiseHost, int raftPort, String nodeName, String registryAddr) {
+    String advertiseHost, int raftPort, String nodeName, String registryAddr, Path registryHtpasswd) {
 
   public static final int DEFAULT_REGISTRY_PORT = 5000;
 
@@ -56,7 +57,16 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       reg = c == 0 ? adv + registryAddr : registryAddr;
     }
     return new DaemonConfig(dataRoot.toAbsolutePath(), Path.of(host.substring("unix://".length())), lh, lp, adv,
-        raftPort != null ? raftPort : lp + 1, name, reg);
+        raftPort != null ? raftPort : lp + 1, name, reg, null);
+  }
+
+  /** The same settings with the registry requiring a login from the users of {@code htpasswd}. */
+  public DaemonConfig withRegistryHtpasswd(Path htpasswd) {
+    if (htpasswd != null && !java.nio.file.Files.isReadable(htpasswd)) {
+      throw new IllegalArgumentException("--registry-htpasswd: cannot read " + htpasswd);
+    }
+    return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
+        htpasswd == null ? null : htpasswd.toAbsolutePath());
   }
 
   private static String guessAddress() {

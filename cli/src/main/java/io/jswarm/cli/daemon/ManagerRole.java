@@ -71,6 +71,7 @@ final class ManagerRole {
     try {
       RegistryConfig rc = RegistryConfig.of(cfg.dataRoot().resolve("registry"))
           .withAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+      if (cfg.registryHtpasswd() != null) rc = rc.withHtpasswd(cfg.registryHtpasswd());
       ClusterRegistry r = ClusterRegistry.start(rc, new RaftClusterStore(store, nodeId), nodeId, addr,
           ClusterRegistry.DURABLE_TIMEOUT);
       LOG.info("cluster registry serving on " + addr);
@@ -80,6 +81,11 @@ final class ManagerRole {
           + "); this manager runs without it (set --registry-addr, or none)");
       return null;
     }
+  }
+
+  /** The registry this manager serves, or null. */
+  ClusterRegistry registry() {
+    return registry;
   }
 
   /** HOST:PORT of the registry this manager serves, or null. */

@@ -100,6 +100,31 @@ final class RaftClusterStore implements ClusterStore {
         "registry " + what + " kept changing under " + MAX_ATTEMPTS + " attempts: " + last.getMessage(), null);
   }
 
+  private volatile boolean secretAsked;
+
+  /**
+   * The Cluster's registry secret. A swarm created before there was one gets one here, once
+   * (by whichever manager asks first; a conflict means another one did).
+   */
+  @Override
+  public String registrySecret() {
+    String s = store.read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+    if (!s.isEmpty() || secretAsked) return s;
+    secretAsked = true;
+    try {
+      store.update(tx -> tx.cluster().filter(c -> c.getRegistrySecret().isEmpty()).ifPresent(c ->
+          tx.update(c.toBuilder().setRegistrySecret(ClusterBootstrap.newRegistrySecret()).build())));
+    } catch (StoreException | RuntimeException e) {
+      LOG.log(Level.FINE, "registry secret not set here; another manager may have", e);
+    }
+    return store.read(v -> v.cluster().map(c -> c.getRegistrySecret()).orElse(""));
+  }
+
+  @Override
+  public boolean anonymousPull() {
+    return store.read(v -> v.cluster().map(c -> c.getSpec().getRegistryAnonymousPull()).orElse(false));
+  }
+
   @Override
   public Set<String> managers() {
     return store.read(v -> {
@@ -112,18 +137,28 @@ final class RaftClusterStore implements ClusterStore {
 
   @Override
   public AutoCloseable onBlobChanges(Consumer<List<RegistryBlob>> listener) {
+    return onBlobEvents(listener, deleted -> { });
+  }
+
+  @Override
+  public AutoCloseable onBlobEvents(Consumer<List<RegistryBlob>> listener, Consumer<List<String>> deletedListener) {
     Watch<Void> w = store.watch();
     Thread t = new Thread(() -> {
       while (!w.isClosed()) {
         try {
           List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
           List<RegistryBlob> changed = new ArrayList<>();
+          List<String> deleted = new ArrayList<>();
           for (StoreEvent e : events) {
             if (e.newObject() != null && e.newObject().getObjectCase() == StoreObject.ObjectCase.REGISTRY_BLOB) {
               changed.add(e.newObject().getRegistryBlob());
+            } else if (e.newObject() == null && e.oldObject() != null
+                && e.oldObject().getObjectCase() == StoreObject.ObjectCase.REGISTRY_BLOB) {
+              deleted.add(e.oldObject().getRegistryBlob().getDigest());
             }
           }
           if (!changed.isEmpty()) listener.accept(changed);
+          if (!deleted.isEmpty()) deletedListener.accept(deleted);
         } catch (InterruptedException e) {
           return;
         } catch (RuntimeException e) {

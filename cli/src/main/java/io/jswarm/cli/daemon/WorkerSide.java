@@ -31,6 +31,7 @@ final class WorkerSide implements AutoCloseable {
     this.nodeId = nodeId;
     this.engine = new LocalEngine(cfg.dataRoot(), cfg.nodeName());
     this.engineService = new EngineService(engine, nodeId, cfg.nodeName());
+    engine.setRegistryCredentials(this::clusterLogin);
   }
 
   BindableService engineService() {
@@ -45,6 +46,7 @@ final class WorkerSide implements AutoCloseable {
   /** Registry references resolve through their registry (to the manifest digest); local names locally. */
   ImageResolver imageResolver() {
     io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();
+    registry.setCredentialsFor(this::clusterLogin);
     return ref -> {
       io.jswarm.registry.client.ImageReference r;
       try {
@@ -52,7 +54,8 @@ final class WorkerSide implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         r = null;
       }
-      if (r == null || !r.remote()) return engine.images().resolve(ref).map(Image::id);
+      if (r == null) return engine.images().resolve(ref).map(Image::id);
+      if (!r.remote()) return resolveBare(registry, r, ref);
       try {
         return Optional.of(registry.resolveDigest(r).toString());
       } catch (io.jswarm.registry.client.RegistryClientException e) {
@@ -60,6 +63,52 @@ final class WorkerSide implements AutoCloseable {
         throw io.grpc.Status.UNAVAILABLE.withDescription("cannot resolve " + ref + ": " + e.getMessage()).asRuntimeException();
       }
     };
+  }
+
+  /**
+   * A bare NAME[:TAG|@DIGEST] is the swarm registry's when it holds it (to the manifest digest,
+   * which every node can pull); otherwise, as before the swarm had a registry, this node's own.
+   */
+  private Optional<String> resolveBare(io.jswarm.registry.client.DistributionClient registry,
+      io.jswarm.registry.client.ImageReference r, String ref) {
+    String failure = null;
+    for (String reg : engine.clusterImages().registries()) {
+      var inCluster = new io.jswarm.registry.client.ImageReference(reg, r.repository(), r.tag(), r.digest());
+      try {
+        return Optional.of(registry.resolveDigest(inCluster).toString());
+      } catch (io.jswarm.registry.client.RegistryClientException e) {
+        if (e.status() == 404) break; // the managers' registries share metadata: none has it
+        failure = reg + ": " + e.getMessage();
+      }
+    }
+    Optional<String> local = engine.images().resolve(ref).map(Image::id);
+    if (local.isEmpty() && failure != null) {
+      throw io.grpc.Status.UNAVAILABLE.withDescription("cannot resolve " + ref + " in the swarm's registry ("
+          + failure + ")").asRuntimeException();
+    }
+    return local;
+  }
+
+  private volatile Supplier<String> registrySecret = () -> "";
+
+  /** The cluster's registry secret as this node knows it (its store when a manager, else its session). */
+  void setRegistrySecret(Supplier<String> secret) {
+    this.registrySecret = secret;
+  }
+
+  /** The node credential, for the swarm's own registries only. */
+  private io.jswarm.registry.client.DistributionClient.Credentials clusterLogin(String registry) {
+    String secret = registrySecret.get();
+    if (secret == null || secret.isEmpty() || !engine.clusterImages().registries().contains(registry)) return null;
+    return new io.jswarm.registry.client.DistributionClient.Credentials(
+        io.jswarm.registry.http.RegistryAccess.NODE_USER, secret);
+  }
+
+  /** This node's own registry (a manager's), or null: set by the daemon. */
+  private volatile Supplier<String> localRegistry = () -> null;
+
+  void setLocalRegistry(Supplier<String> localRegistry) {
+    this.localRegistry = localRegistry;
   }
 
   /**
@@ -93,6 +142,7 @@ final class WorkerSide implements AutoCloseable {
   synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate) {
     if (agent != null) return;
     engine.setRegistryMirrors(registry -> clusterMirrors(registry, managerAddrs.get()));
+    engine.setClusterRegistries(new ClusterRegistryAddrs(() -> localRegistry.get(), managerAddrs, cfg.advertiseAddr()));
     Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
         onNodeUpdate, networking()), engine);
     a.start();
@@ -103,6 +153,7 @@ final class WorkerSide implements AutoCloseable {
   synchronized void stopAgentAndRemoveContainers() {
     if (agent != null) agent.close();
     agent = null;
+    engine.setClusterRegistries(List::of);
     for (var c : engine.list()) {
       try {
         engine.stop(c.id(), 0, "");

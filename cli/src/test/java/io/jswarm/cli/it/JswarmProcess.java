@@ -28,14 +28,23 @@ final class JswarmProcess implements AutoCloseable {
   final Path dataRoot;
   final Path socket;
   final int port;
+  /** The built-in registry's port (a manager serves it on 127.0.0.1), free like the others. */
+  final int registryPort;
   final String nodeName;
   private Process daemon;
+  /** More `jswarm daemon` flags, given before {@link #startDaemon}. */
+  final List<String> daemonArgs = new ArrayList<>();
 
   JswarmProcess(Path dir, String nodeName) throws IOException {
     this.dir = dir;
     this.dataRoot = dir.resolve("data");
     this.socket = dir.resolve("jswarm.sock");
     this.port = FreePorts.pair();
+    int r;
+    do {
+      r = FreePorts.pair();
+    } while (r == port || r == port + 1 || r + 1 == port);
+    this.registryPort = r;
     this.nodeName = nodeName;
   }
 
@@ -46,8 +55,10 @@ final class JswarmProcess implements AutoCloseable {
   void startDaemon() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(BIN.toString(), "daemon", "--data-root", dataRoot.toString(),
         "--host", host(), "--listen-addr", "127.0.0.1:" + port, "--node-name", nodeName,
+        "--registry-addr", "127.0.0.1:" + registryPort,
         // no node-local bridge: these tests run in the machine's own namespace and leave nothing in it
         "--bridge", "none");
+    pb.command().addAll(daemonArgs);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));
     daemon = pb.start();
@@ -112,9 +123,10 @@ final class JswarmProcess implements AutoCloseable {
    * A daemon in a new temp dir (node name {@code namePrefix + pid}), in a swarm of its own, with
    * the busybox image imported as {@code busybox:it}. {@link #tearDown()} undoes all of it.
    */
-  static JswarmProcess swarmWithBusybox(String namePrefix) throws Exception {
+  static JswarmProcess swarmWithBusybox(String namePrefix, String... daemonArgs) throws Exception {
     Path dir = Files.createTempDirectory("jswarm-" + namePrefix);
     JswarmProcess js = new JswarmProcess(dir, namePrefix + ProcessHandle.current().pid());
+    js.daemonArgs.addAll(List.of(daemonArgs));
     js.startDaemon();
     js.ok("swarm", "init");
     js.imageId = js.ok("image", "import", Host.busyboxRootfs(dir).toString(), "busybox:it").out().trim();

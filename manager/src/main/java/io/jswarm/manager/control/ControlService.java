@@ -106,7 +106,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         s.read(v -> {
           b.setNodes(v.nodes().size());
           b.setManagers((int) v.nodes().stream().filter(n -> n.getRole() == NodeSpec.Role.MANAGER).count());
-          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c));
+          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c.toBuilder().clearRegistrySecret()));
           return null;
         });
         s.leaderId().ifPresent(b::setLeaderNodeId);
@@ -171,7 +171,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         }
         tx.update(c.toBuilder().setSpec(req.getSpec()).build());
       });
-      return s.read(v -> v.cluster()).orElseThrow();
+      return s.read(v -> v.cluster()).orElseThrow().toBuilder().clearRegistrySecret().build();
     });
   }
 
@@ -227,6 +227,15 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
       return io.jswarm.api.StoreDigestResponse.newBuilder().setDigest(s.digest())
           .setAppliedIndex(s.appliedIndex()).setRaftId(s.selfId()).setLeader(s.isLeader())
           .setLogStartIndex(Math.max(0, s.logStartIndex())).build();
+    });
+  }
+
+  @Override
+  public void registryGc(io.jswarm.api.RegistryGcRequest req, StreamObserver<io.jswarm.api.RegistryGcResponse> out) {
+    Errors.unary(out, () -> {
+      if (req.getGraceMs() < 0) throw Status.INVALID_ARGUMENT.withDescription("the grace period cannot be negative").asException();
+      store(); // a manager, or the usual "not a manager" error
+      return node.registryGc(req);
     });
   }
 

@@ -175,6 +175,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
     NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(managerAddrs);
     v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
+    v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret()));
     return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
   }
 

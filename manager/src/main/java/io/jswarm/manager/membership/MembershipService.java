@@ -81,6 +81,7 @@ public final class MembershipService extends MembershipGrpc.MembershipImplBase {
   private static JoinResponse response(RaftStore s, NodeSpec.Role role) {
     return s.read(v -> JoinResponse.newBuilder().setRole(role)
         .setClusterId(v.cluster().map(Cluster::getId).orElse(""))
+        .setRegistrySecret(v.cluster().map(Cluster::getRegistrySecret).orElse(""))
         .addAllManagerAddrs(Managers.addrs(v)).build());
   }
 

@@ -67,6 +67,16 @@ public final class DistributionClient {
     this.mirrors = mirrors == null ? r -> java.util.List.of() : mirrors;
   }
 
+  private volatile java.util.function.Function<String, Credentials> credentialsFor = r -> null;
+
+  /**
+   * Credentials per registry (HOST:PORT), for a client without fixed ones: a node logs in to its
+   * cluster's registries only, never sending that login anywhere else. Null answers: no login.
+   */
+  public void setCredentialsFor(java.util.function.Function<String, Credentials> credentialsFor) {
+    this.credentialsFor = credentialsFor == null ? r -> null : credentialsFor;
+  }
+
   public DistributionClient() {
     this(null, 0);
   }
@@ -278,9 +288,10 @@ public final class DistributionClient {
   }
 
   private <T> HttpResponse<T> send(String registry, HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
-    if (credentials != null) {
+    Credentials login = credentials != null ? credentials : credentialsFor.apply(registry);
+    if (login != null) {
       b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8)));
+          (login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8)));
     }
     try {
       return http.send(b.build(), handler);

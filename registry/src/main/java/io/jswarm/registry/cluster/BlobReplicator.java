@@ -83,16 +83,30 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
 
   /** Starts watching blob records and copying what this manager lacks. */
   public BlobReplicator start() {
-    subscription = store.onBlobChanges(changedBlobs -> {
+    subscription = store.onBlobEvents(changedBlobs -> {
       synchronized (changed) {
         changed.notifyAll();
       }
       for (RegistryBlob b : changedBlobs) {
         consider(b);
       }
-    });
+    }, deleted -> background.execute(() -> dropCollected(deleted)));
     background.scheduleWithFixedDelay(this::rescan, 0, 15, TimeUnit.SECONDS);
     return this;
+  }
+
+  /** Records deleted by garbage collection: this manager's copies go too (unless re-registered meanwhile). */
+  private void dropCollected(List<String> digests) {
+    for (String s : digests) {
+      try {
+        Digest d = Digest.parse(s);
+        if (store.blob(s).isEmpty() && blobs.delete(d)) {
+          LOG.info("registry: deleted collected blob " + d);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "dropping collected blob " + s, e);
+      }
+    }
   }
 
   private void rescan() {
@@ -201,8 +215,13 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
 
   /** Streams the blob from a peer into a temporary next to its place, verifies, fsyncs, renames. */
   private void copy(Digest d, long size, String addr) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + addr + "/_jswarm/blobs/" + d))
-        .timeout(Duration.ofMinutes(30)).GET().build();
+    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://" + addr + "/_jswarm/blobs/" + d))
+        .timeout(Duration.ofMinutes(30)).GET();
+    String secret = store.registrySecret();
+    if (secret != null && !secret.isEmpty()) {
+      rb.header("Authorization", io.jswarm.registry.http.RegistryAccess.nodeAuthorization(secret));
+    }
+    HttpRequest req = rb.build();
     HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     Path target = blobs.path(d);
     AtomicFiles.ensureDir(target.getParent());
@@ -245,6 +264,10 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
       int want = Math.max(1, Math.min(2, managers.size()));
       List<String> short_ = new ArrayList<>();
       for (Digest d : needed) {
+        if (store.blob(d.toString()).isEmpty() && blobs.exists(d)) {
+          // its record was collected while this push reused the blob: register it again
+          stored(d, blobs.size(d));
+        }
         long held = store.blob(d.toString()).map(b -> b.getHoldersList().stream()
             .filter(h -> managers.contains(h.getNodeId())).count()).orElse(0L);
         if (held < want) {

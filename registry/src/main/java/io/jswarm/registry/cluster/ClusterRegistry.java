@@ -17,11 +17,21 @@ public final class ClusterRegistry implements AutoCloseable {
   private final RegistryServer server;
   private final BlobReplicator replicator;
   private final String address;
+  private final ClusterStore store;
+  private final BlobStore blobs;
 
-  private ClusterRegistry(RegistryServer server, BlobReplicator replicator, String address) {
+  private ClusterRegistry(RegistryServer server, BlobReplicator replicator, String address, ClusterStore store,
+      BlobStore blobs) {
     this.server = server;
     this.replicator = replicator;
     this.address = address;
+    this.store = store;
+    this.blobs = blobs;
+  }
+
+  /** Collects unreferenced blobs on every manager (see {@link ClusterGc}). */
+  public ClusterGc.Result gc(Duration grace, boolean dryRun) {
+    return ClusterGc.collect(store, blobs, replicator, grace, dryRun);
   }
 
   /**
@@ -31,16 +41,18 @@ public final class ClusterRegistry implements AutoCloseable {
    */
   public static ClusterRegistry start(RegistryConfig cfg, ClusterStore store, String selfId, String advertised,
       Duration durableTimeout) {
-    BlobReplicator replicator = new BlobReplicator(store, new BlobStore(cfg.root()), selfId, advertised, durableTimeout);
+    BlobStore blobs = new BlobStore(cfg.root());
+    BlobReplicator replicator = new BlobReplicator(store, blobs, selfId, advertised, durableTimeout);
     RegistryServer server;
     try {
-      server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator);
+      server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator,
+          io.jswarm.registry.http.RegistryAccess.of(store::anonymousPull, store::registrySecret));
     } catch (RuntimeException e) {
       replicator.close();
       throw e;
     }
     replicator.start();
-    return new ClusterRegistry(server, replicator, advertised);
+    return new ClusterRegistry(server, replicator, advertised, store, blobs);
   }
 
   public String address() {

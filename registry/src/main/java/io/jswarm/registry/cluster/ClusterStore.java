@@ -35,6 +35,24 @@ public interface ClusterStore {
   /** Node ids of the cluster's managers, this one included. */
   Set<String> managers();
 
+  /** The cluster's registry secret (the nodes' login, see RegistryAccess); empty when there is none. */
+  default String registrySecret() {
+    return "";
+  }
+
+  /** Whether the cluster lets clients without credentials pull (ClusterSpec.registry_anonymous_pull). */
+  default boolean anonymousPull() {
+    return false;
+  }
+
   /** Calls {@code listener} (off the store's apply thread) after blob records change. Close to stop. */
   AutoCloseable onBlobChanges(Consumer<List<RegistryBlob>> listener);
+
+  /**
+   * As {@link #onBlobChanges}, and {@code deleted} gets the digests of blob records deleted
+   * (garbage collection).
+   */
+  default AutoCloseable onBlobEvents(Consumer<List<RegistryBlob>> changed, Consumer<List<String>> deleted) {
+    return onBlobChanges(changed);
+  }
 }

@@ -26,6 +26,7 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
 
   private final RegistryContext ctx;
   private final BasicAuth auth;
+  private final RegistryAccess access;
   private final BlobHandler blobs;
   private final UploadHandler uploads;
   private final ManifestHandler manifests;
@@ -34,8 +35,17 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
 
   /** @param auth null to serve without authentication */
   public RegistryRouter(RegistryContext ctx, BasicAuth auth) {
+    this(ctx, auth, RegistryAccess.NONE);
+  }
+
+  /**
+   * @param auth null to serve without authentication (then {@code access} does not matter)
+   * @param access anonymous pull and the cluster's node credential, besides the htpasswd users
+   */
+  public RegistryRouter(RegistryContext ctx, BasicAuth auth, RegistryAccess access) {
     this.ctx = ctx;
     this.auth = auth;
+    this.access = access;
     this.blobs = new BlobHandler(ctx);
     this.uploads = new UploadHandler(ctx);
     this.manifests = new ManifestHandler(ctx);
@@ -47,7 +57,8 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause();
     String authorization = req.getHeader("Authorization");
-    if (auth == null || auth.knownGood(authorization)) {
+    if (auth == null || auth.knownGood(authorization) || access.node(authorization)
+        || (anonymous(authorization) && isPull(req) && access.anonymousPull())) {
       route(req);
       return;
     }
@@ -60,6 +71,23 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
                 .header("WWW-Authenticate", "Basic realm=\"jswarm-registry\"")));
       }
     });
+  }
+
+  /** No credentials, or the empty login ("Basic " of ":") that clients without any send after a challenge. */
+  private static boolean anonymous(String authorization) {
+    return authorization == null || authorization.trim().equals("Basic Og==");
+  }
+
+  /**
+   * GET/HEAD of what a pull reads: manifests, blobs, tags, referrers (not uploads, not peers'
+   * copies). Not the base {@code /v2/}: it keeps answering 401 with the challenge, which is how
+   * clients (skopeo, docker) learn that they may log in and so send credentials for a push.
+   */
+  private static boolean isPull(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) return false;
+    String path = req.path();
+    if (!path.startsWith("/v2/") || BASE.matcher(path).matches()) return false;
+    return !UPLOADS.matcher(path).matches() && !UPLOAD.matcher(path).matches();
   }
 
   private void route(HttpServerRequest req) {

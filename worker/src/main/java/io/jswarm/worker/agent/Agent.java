@@ -453,14 +453,24 @@ public final class Agent implements AutoCloseable {
           return;
         }
       }
+      String clusterError = null;
+      if (image.isEmpty() && !TaskContainers.pullable(t) && !t.getImageDigest().isEmpty()) {
+        // a bare name pinned by the manager: the swarm's registry holds it (jswarm image import)
+        try {
+          Optional<String> pulled = engine.clusterImages().pullPinned(TaskContainers.imageName(t), t.getImageDigest());
+          if (pulled.isPresent()) image = engine.images().resolve(pulled.get());
+        } catch (RuntimeException e) {
+          clusterError = e.getMessage();
+        }
+      }
       if (image.isEmpty()) {
-        // A local image (jswarm image import) on each node has its own id, which differs from
-        // the manager's pin: fall back to the name the user gave.
+        // A local image imported before the swarm had a registry has its own id on each node,
+        // which differs from the manager's pin: fall back to the name the user gave.
         image = engine.images().resolve(TaskContainers.imageName(t));
       }
       if (image.isEmpty()) {
-        report(id, Reconciler.status(TaskState.REJECTED, "rejected",
-            "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));
+        report(id, Reconciler.status(TaskState.REJECTED, "rejected", clusterError != null ? clusterError
+            : "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));
         return;
       }
       TaskNetworking.Prepared net;

@@ -107,6 +107,21 @@ public final class ImageStore {
     }
   }
 
+  /** A new empty directory for work in progress (deleted at the next start if left behind). */
+  Path newWorkDir() throws IOException {
+    return Files.createDirectories(tmp.resolve(UUID.randomUUID().toString()));
+  }
+
+  long maxLayerBytes() {
+    return maxLayerBytes;
+  }
+
+  /** The NAME:TAG a reference names when it is a tag of a stored image, else null (an id, a digest). */
+  synchronized String tagName(String ref) {
+    String tag = tagOrNull(ref);
+    return tag != null && readIndex().tags().containsKey(tag) ? tag : null;
+  }
+
   /** Tells the store which containers use an image id, so that remove can refuse. */
   void setUsage(Function<String, List<String>> containersUsingImage) {
     this.usersOf = containersUsingImage;
@@ -147,8 +162,10 @@ public final class ImageStore {
         String manifestDigest = storeBlob(manifest);
         Index idx = readIndex();
         Entry existing = idx.images().get(configDigest);
-        idx.images().put(configDigest,
-            existing != null ? existing : new Entry(manifestDigest, configDigest, List.of(diffId), size, created));
+        Entry kept = existing != null ? existing : new Entry(manifestDigest, configDigest, List.of(diffId), size, created);
+        idx.images().put(configDigest, kept);
+        // found by its manifest digest too: the pin of a service after the import reached the cluster registry
+        idx.digests().put(kept.manifest(), configDigest);
         idx.tags().put(tag, configDigest);
         writeIndex(idx);
         gc(idx);

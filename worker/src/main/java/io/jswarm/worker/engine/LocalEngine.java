@@ -105,6 +105,27 @@ public final class LocalEngine implements AutoCloseable {
     registryClient.setMirrors(mirrors);
   }
 
+  private final ClusterImages clusterImages = new ClusterImages(this);
+
+  /**
+   * Where the swarm's built-in registry is served (HOST:PORT of managers' registries, the local
+   * one first); empty outside a swarm or when the managers serve none. Set by the daemon.
+   */
+  public void setClusterRegistries(java.util.function.Supplier<java.util.List<String>> registries) {
+    clusterImages.setRegistries(registries);
+  }
+
+  /** Images of bare names (NAME[:TAG]) in the swarm's built-in registry: import stores, tasks pull. */
+  public ClusterImages clusterImages() {
+    return clusterImages;
+  }
+
+  /** Logins per registry HOST:PORT (see {@code DistributionClient.setCredentialsFor}). */
+  public void setRegistryCredentials(
+      java.util.function.Function<String, io.jswarm.registry.client.DistributionClient.Credentials> credentials) {
+    registryClient.setCredentialsFor(credentials);
+  }
+
   public ImagePusher pusher() {
     return new ImagePusher(images, registryClient);
   }
