@@ -582,9 +582,19 @@ public final class ImageStore {
     return in;
   }
 
+  /**
+   * RFC 3339 as Go's encoding/json writes a time: no trailing zeros in the fraction. Tools written
+   * in Go (skopeo, umoci, docker) re-marshal an image config when they convert it; with Java's
+   * "…:11.120Z" the bytes, hence the image id, changed whenever the milliseconds ended in 0.
+   */
+  static String goTime(long ms) {
+    String s = Instant.ofEpochMilli(ms).toString();
+    return s.contains(".") ? s.replaceAll("0+Z$", "Z") : s;
+  }
+
   private static ObjectNode configJson(String diffId, long createdMs) {
     ObjectNode c = Json.MAPPER.createObjectNode();
-    String created = Instant.ofEpochMilli(createdMs).toString();
+    String created = goTime(createdMs);
     c.put("created", created);
     c.put("architecture", arch());
     c.put("os", "linux");
