@@ -1,8 +1,6 @@
 package io.jswarm.worker.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jswarm.api.ImageSummary;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -156,9 +154,9 @@ public final class ImageStore {
         moveIfAbsent(blobTmp, blobs.resolve(diffHex));
         moveIfAbsent(unpacked, layers.resolve(diffHex));
         long created = System.currentTimeMillis();
-        byte[] config = Json.bytes(configJson(diffId, created));
+        byte[] config = Json.bytes(ImportedImage.config(diffId, created));
         String configDigest = storeBlob(config);
-        byte[] manifest = Json.bytes(manifestJson(configDigest, config.length, diffId, blobSize));
+        byte[] manifest = Json.bytes(ImportedImage.manifest(configDigest, config.length, diffId, blobSize));
         String manifestDigest = storeBlob(manifest);
         Index idx = readIndex();
         Entry existing = idx.images().get(configDigest);
@@ -580,56 +578,5 @@ public final class ImageStore {
       return new GZIPInputStream(in, 65536);
     }
     return in;
-  }
-
-  /**
-   * RFC 3339 as Go's encoding/json writes a time: no trailing zeros in the fraction. Tools written
-   * in Go (skopeo, umoci, docker) re-marshal an image config when they convert it; with Java's
-   * "…:11.120Z" the bytes, hence the image id, changed whenever the milliseconds ended in 0.
-   */
-  static String goTime(long ms) {
-    String s = Instant.ofEpochMilli(ms).toString();
-    return s.contains(".") ? s.replaceAll("0+Z$", "Z") : s;
-  }
-
-  private static ObjectNode configJson(String diffId, long createdMs) {
-    ObjectNode c = Json.MAPPER.createObjectNode();
-    String created = goTime(createdMs);
-    c.put("created", created);
-    c.put("architecture", arch());
-    c.put("os", "linux");
-    c.putObject("config").putArray("Env").add(DEFAULT_PATH);
-    ObjectNode rootfs = c.putObject("rootfs");
-    rootfs.put("type", "layers");
-    rootfs.putArray("diff_ids").add(diffId);
-    ObjectNode h = c.putArray("history").addObject();
-    h.put("created", created);
-    h.put("created_by", "jswarm image import");
-    return c;
-  }
-
-  private static ObjectNode manifestJson(String config, long configSize, String layer, long layerSize) {
-    ObjectNode m = Json.MAPPER.createObjectNode();
-    m.put("schemaVersion", 2);
-    m.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-    ObjectNode c = m.putObject("config");
-    c.put("mediaType", "application/vnd.oci.image.config.v1+json");
-    c.put("digest", config);
-    c.put("size", configSize);
-    ArrayNode layersNode = m.putArray("layers");
-    ObjectNode l = layersNode.addObject();
-    l.put("mediaType", "application/vnd.oci.image.layer.v1.tar");
-    l.put("digest", layer);
-    l.put("size", layerSize);
-    return m;
-  }
-
-  private static String arch() {
-    String a = System.getProperty("os.arch");
-    return switch (a) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64" -> "arm64";
-      default -> a;
-    };
   }
 }
