@@ -64,7 +64,8 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   private final PortRules ports = new PortRules();
   private final IngressSandbox ingressLeg = new IngressSandbox();
   private final String ingressIf;
-  private boolean ingressUp;
+  /** What the ingress leg was last wired as (sandbox, address, MTU); null when it is down. */
+  private String ingressLegWired;
   private boolean ingressChecked;
   private List<Object> appliedPorts;
   private final Map<String, Task> wired = new ConcurrentHashMap<>();
@@ -344,15 +345,18 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
   private void syncIngress(NetworkState s) {
     Optional<NetworkView> iv = ingressView(s);
     if (iv.isPresent()) {
+      // syncAll has already ensured the ingress sandbox (it counts as used while the mesh is on).
       NetworkConfig cfg = config(iv.get());
-      ensureNetwork(cfg);
       String ip = address(s.getIngressAddress());
       String cidr = ip + "/" + cfg.subnet().substring(cfg.subnet().indexOf('/') + 1);
-      ingressLeg.connect(overlay.sandboxName(cfg.vni()), ingressIf, cidr, cfg.mtu(), Endpoint.macFor(ip));
-      ingressUp = true;
-    } else if (ingressUp || !ingressChecked) {
+      String leg = overlay.sandboxName(cfg.vni()) + " " + cidr + " " + cfg.mtu();
+      if (!leg.equals(ingressLegWired)) { // every state message lands here: rewire only on change
+        ingressLeg.connect(overlay.sandboxName(cfg.vni()), ingressIf, cidr, cfg.mtu(), Endpoint.macFor(ip));
+        ingressLegWired = leg;
+      }
+    } else if (ingressLegWired != null || !ingressChecked) {
       ingressLeg.disconnect(ingressIf);
-      ingressUp = false;
+      ingressLegWired = null;
     }
     ingressChecked = true;
   }
