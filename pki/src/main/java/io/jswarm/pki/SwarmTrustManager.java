@@ -56,10 +56,16 @@ public final class SwarmTrustManager extends X509ExtendedTrustManager {
       // a peer may send its root too: PKIX wants the path without the anchor
       List<X509Certificate> path = Arrays.stream(chain).filter(c -> !anchors.contains(c)).toList();
       if (path.isEmpty()) throw new CertificateException("a bare root certificate is not a node identity");
-      CertPath cp = cf.generateCertPath(path);
       PKIXParameters p = new PKIXParameters(ta);
       p.setRevocationEnabled(false); // removal is the denylist below, checked on every handshake and call
-      CertPathValidator.getInstance("PKIX").validate(cp, p);
+      try {
+        CertPathValidator.getInstance("PKIX").validate(cf.generateCertPath(path), p);
+      } catch (GeneralSecurityException e) {
+        // after a CA rotation a chain may still carry the cross-signed root, whose issuer is no
+        // longer trusted: the leaf alone, signed by the new root, is what counts
+        if (path.size() == 1) throw e;
+        CertPathValidator.getInstance("PKIX").validate(cf.generateCertPath(List.of(path.get(0))), p);
+      }
     } catch (CertificateException e) {
       throw e;
     } catch (GeneralSecurityException e) {

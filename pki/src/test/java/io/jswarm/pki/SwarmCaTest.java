@@ -84,6 +84,12 @@ class SwarmCaTest {
     assertEquals("w", oldOnly.verify(new X509Certificate[] {leaf, cross}).nodeId());
     SwarmTrustManager both = new SwarmTrustManager(() -> List.of(ca.root(), next.root()), () -> "cluster1", Set.of(Role.WORKER), id -> false);
     both.verify(new X509Certificate[] {leaf});
+    // after the rotation only the new root is trusted; a chain still carrying the cross-signed root passes on its leaf
+    SwarmTrustManager newOnly = new SwarmTrustManager(() -> List.of(next.root()), () -> "cluster1", Set.of(Role.WORKER), id -> false);
+    assertEquals("w", newOnly.verify(new X509Certificate[] {leaf, cross}).nodeId());
+    // but a leaf of the old root is refused
+    X509Certificate oldLeaf = issue("o", Role.WORKER, "cluster1", Duration.ofDays(1));
+    assertThrows(CertificateException.class, () -> newOnly.verify(new X509Certificate[] {oldLeaf}));
   }
 
   @Test
