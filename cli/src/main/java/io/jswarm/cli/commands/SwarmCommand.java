@@ -91,7 +91,8 @@ public final class SwarmCommand implements Runnable {
       if (rotate) out().println("Successfully rotated " + role + " join token.\n");
       var info = client().control().info(InfoRequest.getDefaultInstance());
       out().println("To add a " + role + " to this swarm, run the following command:\n");
-      out().println("    jswarm swarm join --token " + token + " " + info.getListenAddr() + "\n");
+      out().println("    jswarm swarm join --token " + token + " "
+          + (info.getAdvertiseAddr().isEmpty() ? info.getListenAddr() : info.getAdvertiseAddr()) + "\n");
       return 0;
     }
   }

@@ -475,6 +475,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .setVersion(Version.get())
         .setDataRoot(cfg.dataRoot().toString())
         .setListenAddr(cfg.listenHost() + ":" + cfg.listenPort())
+        .setAdvertiseAddr(cfg.advertiseAddr())
         .setSwarmActive(state != null)
         .setContainersRunning(worker.runningContainers())
         .setImages(worker.imageCount());
