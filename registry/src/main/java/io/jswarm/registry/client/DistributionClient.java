@@ -122,8 +122,18 @@ public final class DistributionClient {
    * are HTTPS only.
    */
   public void setInsecureRegistries(java.util.Collection<String> registries) {
-    this.insecure = InsecureRegistries.of(registries);
+    setInsecure(InsecureRegistries.of(registries));
+  }
+
+  /** Tests: any policy, loopback included or not. */
+  void setInsecure(Predicate<String> policy) {
+    this.insecure = policy;
     schemes.clear();
+  }
+
+  /** True when the registry asked this client for Bearer tokens (Docker's token flow). */
+  boolean usesTokens(String registry) {
+    return bearer.uses(registry);
   }
 
   // ------------------------------------------------------------------ pull
