@@ -70,7 +70,12 @@ public record SwarmTls(X509KeyManager keyManager, X509TrustManager trustManager,
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
       roots.checkServerTrusted(chain, authType);
-      SwarmIdentity.Subject s = SwarmIdentity.subject(chain[0]);
+      SwarmIdentity.Subject s;
+      try {
+        s = SwarmIdentity.subject(chain[0]);
+      } catch (RuntimeException e) {
+        throw new CertificateException("registry certificate subject is unreadable: " + e.getMessage(), e);
+      }
       if (!SwarmIdentity.MANAGER.equals(s.role()) || !clusterId.equals(s.clusterId())) {
         throw new CertificateException("registry certificate " + chain[0].getSubjectX500Principal()
             + " is not a " + SwarmIdentity.MANAGER + " of cluster " + clusterId);
