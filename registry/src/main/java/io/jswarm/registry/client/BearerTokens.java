@@ -31,12 +31,19 @@ final class BearerTokens {
 
   private record Cached(String token, Instant renewAt) {}
 
-  private final HttpClient http;
+  private volatile HttpClient http;
   private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
 
   BearerTokens(HttpClient http) {
     this.http = http;
+  }
+
+  /** A new HTTP client (new TLS context): what was learnt and fetched with the old one is forgotten. */
+  void reset(HttpClient http) {
+    this.http = http;
+    challenges.clear();
+    tokens.clear();
   }
 
   /** Records what a registry answered; true when it was a Bearer challenge. */

@@ -59,7 +59,7 @@ public final class DistributionClient {
   /** What a reference resolved to: the manifest the tag points at, and the image manifest picked from it. */
   public record Resolved(Manifest top, Manifest image) {}
 
-  private final HttpClient http;
+  private volatile HttpClient http;
   private final Credentials credentials;
   private final long chunkSize;
   private final Map<String, String> schemes = new ConcurrentHashMap<>();
@@ -105,15 +105,30 @@ public final class DistributionClient {
    *     {@code SwarmTls.clientContext()}); null for the JVM's default trust store
    */
   public DistributionClient(Credentials credentials, long chunkSize, SSLContext tls) {
+    this.http = httpClient(tls);
+    this.credentials = credentials;
+    this.chunkSize = chunkSize;
+    this.bearer = new BearerTokens(http);
+  }
+
+  private static HttpClient httpClient(SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL);
     if (tls != null) {
       b.sslContext(tls);
     }
-    this.http = b.build();
-    this.credentials = credentials;
-    this.chunkSize = chunkSize;
-    this.bearer = new BearerTokens(http);
+    return b.build();
+  }
+
+  /**
+   * Replaces the TLS context (a client that exists before the node has its certificate: the
+   * engine's); later requests use it, and every registry is probed again and asked for new tokens.
+   */
+  public void setTls(SSLContext tls) {
+    HttpClient h = httpClient(tls);
+    this.http = h;
+    bearer.reset(h);
+    schemes.clear();
   }
 
   /**

@@ -101,9 +101,10 @@ class DistributionClientTlsTest {
     ImageReference ref = ImageReference.parse(host + "/team/worker:1");
     Digest d = pushImage(admin, ref, random(1000, 2));
 
-    DistributionClient worker = new DistributionClient(null, 0,
-        new SwarmTls(ca.issue("w1", SwarmIdentity.WORKER, CLUSTER).keyManager(), ca.trustManager(), CLUSTER)
-            .clientContext());
+    // the engine's client exists before the node has its certificate: it is given the context later
+    DistributionClient worker = new DistributionClient();
+    worker.setTls(new SwarmTls(ca.issue("w1", SwarmIdentity.WORKER, CLUSTER).keyManager(), ca.trustManager(), CLUSTER)
+        .clientContext());
     assertEquals(d, worker.resolveDigest(ref));
     byte[] other = random(10, 3);
     RegistryClientException e = assertThrows(RegistryClientException.class, () -> worker.pushBlob(ref,
