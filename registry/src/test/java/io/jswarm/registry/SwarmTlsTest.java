@@ -209,6 +209,26 @@ class SwarmTlsTest {
   }
 
   @Test
+  void aMountNeedsPullOnItsSource() throws IOException {
+    HttpClient anon = client((TestCa.Issued) null);
+    byte[] blob = "mounted".getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.of(blob);
+    HttpRequest put = HttpRequest.newBuilder(URI.create(base + "/v2/src/blobs/uploads/?digest=" + d))
+        .header("Authorization", ALICE).POST(HttpRequest.BodyPublishers.ofByteArray(blob)).build();
+    try {
+      assertEquals(201, anon.send(put, HttpResponse.BodyHandlers.ofString()).statusCode());
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    String mount = "/v2/dst/blobs/uploads/?mount=" + d + "&from=src";
+    String pushDstOnly = token(anon, ALICE, "repository:dst:pull,push");
+    assertEquals(202, send(anon, "POST", mount, "Bearer " + pushDstOnly).statusCode(),
+        "without pull on src the mount is a plain upload");
+    String both = token(anon, ALICE, "repository:dst:pull,push repository:src:pull");
+    assertEquals(201, send(anon, "POST", mount, "Bearer " + both).statusCode());
+  }
+
+  @Test
   void aRenewedServerCertificateServesNewConnections() throws Exception {
     X509Certificate before = serverCertificate();
     var previous = serverKeys.current.get();

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * does ({@link #need}); {@code /v2/token} is the token endpoint of Docker's Bearer flow.
  */
 public final class RegistryRouter implements Handler<HttpServerRequest> {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RegistryRouter.class.getName());
   private static final Pattern BASE = Pattern.compile("/v2/?");
   private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
   private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
@@ -87,6 +88,10 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
     Need need = need(req.method(), req.path());
     control.principal(ctx, req).onComplete(ar -> {
       if (ar.failed()) {
+        if (ar.cause() instanceof RegistryException re && re.status() == 403) {
+          LOG.info("registry: refused " + req.method() + " " + req.path() + " from " + req.remoteAddress() + ": "
+              + re.getMessage());
+        }
         Exchange.afterBody(req, () -> Exchange.send(req, control.failure(req, ar.cause())));
         return;
       }
@@ -96,7 +101,14 @@ public final class RegistryRouter implements Handler<HttpServerRequest> {
       if (ok) {
         route(req, p);
       } else {
-        Exchange.afterBody(req, () -> Exchange.send(req, control.refusal(req, p, need.action(), need.repository())));
+        Reply refusal = control.refusal(req, p, need.action(), need.repository());
+        if (refusal.status == 403) {
+          // a known principal overstepping its role is worth a line (401s are every client's first step)
+          LOG.info("registry: refused " + req.method() + " " + req.path() + " from " + req.remoteAddress() + ": "
+              + p.subject() + " (" + p.source() + ") lacks " + need.action()
+              + (need.repository() == null ? "" : " on " + need.repository()));
+        }
+        Exchange.afterBody(req, () -> Exchange.send(req, refusal));
       }
     });
   }
