@@ -127,11 +127,14 @@ class SwarmTlsTest {
 
   @Test
   void aCertificateOfAnotherClusterIsRefused() throws IOException {
-    HttpResponse<String> r = send(client(ca.issue("m9", SwarmIdentity.MANAGER, "c2")), "GET", "/v2/team/app/tags/list",
-        null);
+    HttpClient foreign = client(ca.issue("m9", SwarmIdentity.MANAGER, "c2"));
+    HttpResponse<String> r = send(foreign, "GET", "/v2/team/app/tags/list", null);
     assertEquals(403, r.statusCode());
     assertEquals("DENIED", code(r));
     assertTrue(r.body().contains("belongs to cluster 'c2'"), r.body());
+    HttpResponse<String> t = send(foreign, "GET", "/v2/token?service=jswarm-registry&scope=repository:team/app:pull", null);
+    assertEquals(403, t.statusCode(), "no token for it either");
+    assertTrue(t.headers().allValues("WWW-Authenticate").isEmpty());
   }
 
   @Test

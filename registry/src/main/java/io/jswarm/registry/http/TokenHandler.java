@@ -43,7 +43,11 @@ final class TokenHandler {
       if (ar.failed()) {
         Reply r = control.failure(req, ar.cause());
         r.challenges.clear();
-        Exchange.send(req, r.challenge("Basic realm=\"jswarm-registry\""));
+        if (r.status == 401) {
+          // the token endpoint itself takes Basic (or a certificate), never a token
+          r.challenge("Basic realm=\"jswarm-registry\"");
+        }
+        Exchange.send(req, r);
         return;
       }
       Exchange.send(req, issue(ar.result(), Scope.parseAll(req.params().getAll("scope"))));
