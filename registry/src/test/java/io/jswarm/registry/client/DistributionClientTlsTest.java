@@ -130,6 +130,23 @@ class DistributionClientTlsTest {
   }
 
   @Test
+  void theSwarmContextChecksOtherServersAgainstTheDefaultRoots() {
+    // a "manager" certificate from another CA is not the swarm's: the JVM's roots do not know it either
+    TestCa other = new TestCa("other-root");
+    try (RegistryServer impostor = RegistryServer.start(RegistryConfig.of(dir.resolve("impostor"))
+        .withAddress("127.0.0.1", 0).withSwarmTls(new SwarmTls(other.issue("m1", SwarmIdentity.MANAGER, CLUSTER)
+            .keyManager(), other.trustManager(), CLUSTER)))) {
+      DistributionClient c = new DistributionClient(null, 0,
+          new SwarmTls(ca.issue("w1", SwarmIdentity.WORKER, CLUSTER).keyManager(), ca.trustManager(), CLUSTER)
+              .clientContext());
+      c.setInsecure(r -> false);
+      RegistryClientException e = assertThrows(RegistryClientException.class,
+          () -> c.manifest(ImageReference.parse("127.0.0.1:" + impostor.port() + "/team/app:1")));
+      assertTrue(e.getMessage().contains("TLS or certificate failure"), e.getMessage());
+    }
+  }
+
+  @Test
   void aCertificateErrorIsNotAReasonForPlainHttp() throws IOException {
     // the JVM's default roots do not include the test CA: a certificate error
     DistributionClient c = new DistributionClient();
