@@ -151,6 +151,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
 
   private void startAgent() {
     worker.setRegistryTls(credentials.registryTls().clientContext());
+    worker.setClusterPush(() -> credentials.present() && credentials.tls().self().role() == Role.MANAGER);
     worker.startAgent(() -> state == null ? List.of() : state.managerAddrs(), this::onNodeUpdate, credentials::dialManager);
     renewer.schedule();
   }

@@ -145,6 +145,11 @@ final class WorkerSide implements AutoCloseable {
   private volatile javax.net.ssl.SSLContext registryTls;
 
   /** This node's certificate for the swarm's registries (pulls, pushes, imports, resolving tags). */
+  /** Whether this node's certificate lets it store images in the swarm's registry (managers only). */
+  void setClusterPush(java.util.function.BooleanSupplier mayPush) {
+    engine.setClusterPush(mayPush);
+  }
+
   void setRegistryTls(javax.net.ssl.SSLContext tls) {
     registryTls = tls;
     engine.setRegistryTls(tls);

@@ -124,6 +124,11 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /** Images of bare names (NAME[:TAG]) in the swarm's built-in registry: import stores, tasks pull. */
+  /** See {@link ClusterImages#setMayPush}. */
+  public void setClusterPush(java.util.function.BooleanSupplier mayPush) {
+    clusterImages.setMayPush(mayPush);
+  }
+
   public ClusterImages clusterImages() {
     return clusterImages;
   }
