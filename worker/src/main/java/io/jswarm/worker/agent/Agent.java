@@ -67,6 +67,11 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
+  /**
+   * The last full set from a dispatcher. Deliberately kept when a session breaks: a node cut off
+   * from the managers keeps running its tasks, and only the next full set (every Hello gets one)
+   * can stop what it leaves out.
+   */
   private volatile List<Task> assignments;
   private volatile long heartbeatMs = 1_000;
   private volatile Session session;
