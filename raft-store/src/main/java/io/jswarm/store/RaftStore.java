@@ -61,6 +61,7 @@ public final class RaftStore implements AutoCloseable {
   private final RaftServer server;
   private final RaftProperties clientProperties;
   private final ExecutorService calls;
+  private final LeaderWait leaderWait;
   private final Object clientLock = new Object();
   private RaftClient client; // guarded by clientLock
   private List<RaftPeer> clientPeers = List.of(); // guarded by clientLock
@@ -76,6 +77,10 @@ public final class RaftStore implements AutoCloseable {
     this.server = server;
     this.clientProperties = clientProperties;
     AtomicInteger n = new AtomicInteger();
+    // An election takes up to one election timeout, two after a split vote: a write waits that
+    // long for a leader, not the whole write timeout (see LeaderWait).
+    this.leaderWait = new LeaderWait(() -> leaderPeerId().isPresent(),
+        2 * config.electionTimeoutMax().toNanos(), System::nanoTime);
     this.calls = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "raft-store-call-" + config.selfId() + "-" + n.incrementAndGet());
       t.setDaemon(true);
@@ -206,7 +211,11 @@ public final class RaftStore implements AutoCloseable {
     Future<RaftClientReply> f = calls.submit(c);
     RaftClientReply reply;
     try {
-      reply = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      reply = leaderWait.get(f, deadlineNanos);
+    } catch (LeaderWait.NoLeader e) {
+      f.cancel(true);
+      throw new UnavailableException(what + " refused after " + e.getMessage() + ": " + unavailability()
+          + ". It may still be applied later if a leader returns: re-read before retrying");
     } catch (TimeoutException e) {
       f.cancel(true);
       throw new UnavailableException(what + " not confirmed within " + config.writeTimeout() + ": "
