@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -385,6 +387,33 @@ public final class RaftStore implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ membership
+
+  /**
+   * Which members this one can vouch for, by id: true when heard from within two election
+   * timeouts, false when not. The leader judges every follower from its last RPC; a follower
+   * knows only itself and the leader it follows, and leaves the others out (unknown).
+   */
+  public Map<String, Boolean> reachability() {
+    Map<String, Boolean> out = new HashMap<>();
+    if (closed) {
+      return out;
+    }
+    try {
+      RaftServer.Division d = server.getDivision(GROUP_ID);
+      out.put(config.selfId(), true);
+      if (d.getInfo().isLeader()) {
+        long fresh = 2 * config.electionTimeoutMax().toMillis();
+        for (RaftProtos.ServerRpcProto f : d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+          out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs() < fresh);
+        }
+      } else {
+        leaderPeerId().ifPresent(l -> out.put(l.toString(), true));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: no Raft view for reachability", config.selfId(), e);
+    }
+    return out;
+  }
 
   /** The voting members in the current configuration, sorted by id. */
   public List<Member> members() {
