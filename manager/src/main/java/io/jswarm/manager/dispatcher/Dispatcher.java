@@ -1,6 +1,8 @@
 package io.jswarm.manager.dispatcher;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.jswarm.api.Assignments;
@@ -8,6 +10,7 @@ import io.jswarm.api.ClusterSpec;
 import io.jswarm.api.DispatcherGrpc;
 import io.jswarm.api.DispatcherMessage;
 import io.jswarm.api.HeartbeatAck;
+import io.jswarm.api.LeaderHint;
 import io.jswarm.api.Hello;
 import io.jswarm.api.Node;
 import io.jswarm.api.NodeUpdate;
@@ -151,7 +154,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         try {
           handle(session, m);
         } catch (Exception e) {
-          session.close(Status.fromThrowable(e));
+          session.close(Status.fromThrowable(e), Status.trailersFromThrowable(e));
         }
       }
 
@@ -170,7 +173,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
 
   private void handle(Session s, WorkerMessage m) throws Exception {
     if (!running) {
-      throw Status.UNAVAILABLE.withDescription("this manager is not the leader").asException();
+      throw notLeader();
     }
     switch (m.getMsgCase()) {
       case HELLO -> hello(s, m.getHello());
@@ -187,6 +190,16 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       }
       default -> throw Status.INVALID_ARGUMENT.withDescription("empty worker message").asException();
     }
+  }
+
+  /** The refusal of a follower, naming the leader's dispatcher when it is known (see LeaderHint). */
+  private StatusException notLeader() {
+    Metadata trailers = new Metadata();
+    store.leaderId().flatMap(leader -> store.read(v -> v.nodes().stream()
+            .filter(n -> n.hasManagerStatus() && n.getManagerStatus().getRaftId().equals(leader))
+            .map(n -> n.getManagerStatus().getAddr()).filter(a -> !a.isEmpty()).findFirst()))
+        .ifPresent(addr -> trailers.put(LeaderHint.KEY, addr));
+    return Status.UNAVAILABLE.withDescription("this manager is not the leader").asException(trailers);
   }
 
   private static void requireHello(Session s) throws Exception {
@@ -209,7 +222,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     try {
       greeter.execute(() -> greet(s, h));
     } catch (RejectedExecutionException stopped) {
-      throw Status.UNAVAILABLE.withDescription("this manager is not the leader").asException();
+      throw notLeader();
     }
   }
 

@@ -180,6 +180,17 @@ class DispatcherFailoverTest {
     assertTrue(store.read(v -> v.node("nobody")).isEmpty());
   }
 
+  @Test
+  void aManagerThatIsNotLeaderRefusesTheSessionAndNamesTheLeader() throws Exception {
+    // never started: this dispatcher plays a follower's; the store's leader (m1) is node n1's manager
+    store.update(tx -> tx.update(node("n1").toBuilder().setManagerStatus(io.jswarm.api.ManagerStatus.newBuilder()
+        .setRaftId("m1").setAddr("10.0.0.9:4242")).build()));
+    FakeWorkerStream w = new FakeWorkerStream();
+    dispatcher.session(w).onNext(hello("n2"));
+    assertEquals(Status.Code.UNAVAILABLE, w.closedWith.getCode());
+    assertEquals("10.0.0.9:4242", w.trailers.get(io.jswarm.api.LeaderHint.KEY));
+  }
+
   private static WorkerMessage hello(String id) {
     return WorkerMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(id).setNodeName(id).setAddr("10.0.0.1:1")).build();
   }

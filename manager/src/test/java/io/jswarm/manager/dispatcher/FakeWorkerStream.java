@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeWorkerStream extends ServerCallStreamObserver<DispatcherMessage> {
   final List<DispatcherMessage> received = new CopyOnWriteArrayList<>();
   volatile Status closedWith;
+  volatile io.grpc.Metadata trailers;
 
   @Override
   public void onNext(DispatcherMessage m) {
@@ -18,6 +19,7 @@ final class FakeWorkerStream extends ServerCallStreamObserver<DispatcherMessage>
 
   @Override
   public void onError(Throwable t) {
+    trailers = Status.trailersFromThrowable(t);
     closedWith = Status.fromThrowable(t);
   }
 
