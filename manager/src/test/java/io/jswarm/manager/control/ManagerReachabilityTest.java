@@ -31,10 +31,15 @@ class ManagerReachabilityTest {
   }
 
   @Test
-  void aFollowerDoesNotVouchForManagersItCannotSee() {
-    List<Node> out = ManagerReachability.apply(List.of(manager("m1"), manager("m2"), manager("m3")),
+  void aFollowerShowsWhatTheLeaderStoredForManagersItCannotSee() {
+    Node m3 = manager("m3").toBuilder().setManagerStatus(manager("m3").getManagerStatus().toBuilder()
+        .setReachability(ManagerStatus.Reachability.UNREACHABLE)).build();
+    List<Node> out = ManagerReachability.apply(List.of(manager("m1"), manager("m2"), m3),
         "m1", Map.of("m2", true, "m1", true));
-    assertEquals(ManagerStatus.Reachability.UNKNOWN, shown(out, "m3"));
+    assertEquals(ManagerStatus.Reachability.UNREACHABLE, shown(out, "m3"));
+    // its own view wins over a stale stored value
+    out = ManagerReachability.apply(List.of(m3), "m1", Map.of("m3", true));
+    assertEquals(ManagerStatus.Reachability.REACHABLE, shown(out, "m3"));
   }
 
   @Test
