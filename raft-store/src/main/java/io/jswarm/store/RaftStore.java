@@ -62,6 +62,8 @@ public final class RaftStore implements AutoCloseable {
   private final LeadershipNotifier leadership;
   private final RaftServer server;
   private final RaftProperties clientProperties;
+  /** TLS for this member's own client, when the group speaks TLS. */
+  private volatile org.apache.ratis.conf.Parameters clientParameters;
   private final ExecutorService calls;
   private final LeaderWait leaderWait;
   private final Object clientLock = new Object();
@@ -97,11 +99,20 @@ public final class RaftStore implements AutoCloseable {
    * leader ({@link #addMember}).
    */
   public static RaftStore open(RaftStoreConfig config) throws IOException {
-    return open(config, p -> { });
+    return open(config, null, p -> { });
+  }
+
+  /** As {@link #open(RaftStoreConfig)}, speaking mutual TLS with the peers (null: plaintext, tests only). */
+  public static RaftStore open(RaftStoreConfig config, RaftTls tls) throws IOException {
+    return open(config, tls, p -> { });
   }
 
   /** As {@link #open(RaftStoreConfig)}, with Ratis settings adjusted (tests use small log segments). */
   static RaftStore open(RaftStoreConfig config, Consumer<RaftProperties> tweak) throws IOException {
+    return open(config, null, tweak);
+  }
+
+  static RaftStore open(RaftStoreConfig config, RaftTls tls, Consumer<RaftProperties> tweak) throws IOException {
     Files.createDirectories(config.dataDir());
     RaftProperties properties = RatisProperties.server(config);
     tweak.accept(properties);
@@ -115,10 +126,12 @@ public final class RaftStore implements AutoCloseable {
         .setGroup(group)
         .setStateMachine(sm)
         .setProperties(properties)
+        .setParameters(tls == null ? new org.apache.ratis.conf.Parameters() : tls.parameters())
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
     RaftStore rs = new RaftStore(config, store, sm, notifier, server, RatisProperties.client(config));
+    rs.clientParameters = tls == null ? null : tls.parameters();
     sm.bind(notifier, rs::dropClientIfStale);
     notifier.start();
     try {
@@ -279,6 +292,7 @@ public final class RaftStore implements AutoCloseable {
         closeQuietly(client);
         RaftClient.Builder b = RaftClient.newBuilder()
             .setProperties(clientProperties)
+            .setParameters(clientParameters == null ? new org.apache.ratis.conf.Parameters() : clientParameters)
             .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
             .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 (int) Math.max(1, config.writeTimeout().toMillis() / 100),

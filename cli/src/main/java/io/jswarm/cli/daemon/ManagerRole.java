@@ -28,9 +28,13 @@ final class ManagerRole {
   private final DispatcherProxy dispatcherProxy;
   private volatile Manager manager;
   private volatile ClusterRegistry registry;
+  private volatile io.jswarm.manager.ca.CertificateAuthority ca;
   private final RaftSettings raftSettings;
+  private final NodeCredentials credentials;
 
-  ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy) {
+  ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy,
+      NodeCredentials credentials) {
+    this.credentials = credentials;
     this.cfg = cfg;
     this.nodeId = nodeId;
     this.images = images;
@@ -53,7 +57,9 @@ final class ManagerRole {
   synchronized Manager start(List<Member> initialMembers) throws IOException {
     if (manager != null) return manager;
     RaftStoreConfig rc = raftSettings.config(raftDir(), nodeId, cfg.raftAddr(), initialMembers);
-    RaftStore store = RaftStore.open(rc);
+    // Raft speaks mutual TLS with manager certificates of this swarm only
+    RaftStore store = RaftStore.open(rc, credentials.raftTls());
+    ca = new io.jswarm.manager.ca.CertificateAuthority(store, credentials::clusterKey);
     Manager m = new Manager(store, images);
     dispatcherProxy.set(m.dispatcher());
     m.start();
@@ -81,6 +87,11 @@ final class ManagerRole {
           + "); this manager runs without it (set --registry-addr, or none)");
       return null;
     }
+  }
+
+  /** The swarm CA as this manager issues from it, or null when it is no manager. */
+  io.jswarm.manager.ca.CertificateAuthority ca() {
+    return manager == null ? null : ca;
   }
 
   /** The registry this manager serves, or null. */

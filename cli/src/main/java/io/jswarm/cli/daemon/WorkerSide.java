@@ -139,12 +139,14 @@ final class WorkerSide implements AutoCloseable {
         .build();
   }
 
-  synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate) {
+  /** @param dialManager opens a mutual-TLS channel to a manager's cluster port */
+  synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate,
+      java.util.function.Function<String, io.grpc.ManagedChannel> dialManager) {
     if (agent != null) return;
     engine.setRegistryMirrors(registry -> clusterMirrors(registry, managerAddrs.get()));
-    engine.setClusterRegistries(new ClusterRegistryAddrs(() -> localRegistry.get(), managerAddrs, cfg.advertiseAddr()));
+    engine.setClusterRegistries(new ClusterRegistryAddrs(() -> localRegistry.get(), managerAddrs, cfg.advertiseAddr(), dialManager));
     Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
-        onNodeUpdate, networking()), engine);
+        onNodeUpdate, networking(), dialManager), engine);
     a.start();
     agent = a;
   }

@@ -148,6 +148,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   @Override
   public StreamObserver<WorkerMessage> session(StreamObserver<DispatcherMessage> out) {
     Session session = new Session((ServerCallStreamObserver<DispatcherMessage>) out);
+    // who is calling, from the certificate (null only in-process: benchmarks and tests)
+    session.caller = io.jswarm.pki.CallerIdentity.current().map(io.jswarm.pki.PeerIdentity::nodeId).orElse(null);
     return new StreamObserver<>() {
       @Override
       public void onNext(WorkerMessage m) {
@@ -213,6 +215,9 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private void hello(Session s, Hello h) throws Exception {
     String id = h.getNodeId();
     if (id.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("Hello without a node id").asException();
+    if (s.caller != null && !s.caller.equals(id)) {
+      throw Status.PERMISSION_DENIED.withDescription("node " + s.caller + " cannot open a session as node " + id).asException();
+    }
     s.nodeId = id;
     Session old = sessions.put(id, s);
     if (old != null && old != s) old.close(Status.ABORTED.withDescription("replaced by a newer session"));
@@ -252,7 +257,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
     NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(managerAddrs);
     v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
-    v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret()));
+    v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret())
+        .setTrustedRootsPem(c.getTrustedRootsPem().isEmpty() ? c.getRootCaPem() : c.getTrustedRootsPem()));
     return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
   }
 
@@ -300,8 +306,10 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         Set<String> nodes = new HashSet<>();
         Set<String> changedNodes = new HashSet<>();
         boolean networks = false;
+        boolean cluster = false; // the swarm's roots (CA rotation) and registry secret travel in every node's update
         for (StoreEvent e : events) {
           networks |= touchesNetworks(e);
+          cluster |= e.object().hasCluster();
           noteMembership(e);
           if (e.object().hasNode()) changedNodes.add(e.object().getNode().getId());
           if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
@@ -319,7 +327,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
             Session s = sessions.get(n);
             if (s != null) s.sendIfChanged(assignmentsFor(n));
           }
-          if (!changedNodes.isEmpty()) {
+          if (!changedNodes.isEmpty() || cluster) {
+            boolean clusterChanged = cluster;
             // Status and heartbeat-driven fields are cleared from the update, so only changes that
             // matter to the node (role, spec, manager set) travel. A node's update depends only on
             // its own record and the manager set: rebuild it for the nodes that changed, and for
@@ -331,7 +340,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
             Map<Session, DispatcherMessage> updates = store.read(v -> {
               List<String> addrs = Managers.addrs(v);
               addrsUsed.set(addrs);
-              boolean all = !addrs.equals(prevAddrs);
+              boolean all = clusterChanged || !addrs.equals(prevAddrs);
               Map<Session, DispatcherMessage> out = new java.util.HashMap<>();
               for (Session s : open) {
                 String id = s.nodeId;
@@ -388,8 +397,15 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     if (o.hasCluster() && e.newObject() != null) {
       settings = HeartbeatSettings.of(o.getCluster().getSpec());
     } else if (o.hasNode()) {
-      if (e.kind() == StoreEvent.Kind.DELETE) liveness.forget(o.getNode().getId());
-      else if (e.kind() == StoreEvent.Kind.CREATE) liveness.track(o.getNode().getId(), clock.getAsLong(), settings);
+      if (e.kind() == StoreEvent.Kind.DELETE) {
+        // a node removed with "node rm" loses its session now (its certificate is denied too)
+        String id = o.getNode().getId();
+        liveness.forget(id);
+        Session s = sessions.remove(id);
+        if (s != null) s.close(Status.PERMISSION_DENIED.withDescription("node " + id + " was removed from the swarm"));
+      } else if (e.kind() == StoreEvent.Kind.CREATE) {
+        liveness.track(o.getNode().getId(), clock.getAsLong(), settings);
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.jswarm.worker.agent;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.jswarm.api.Assignments;
 import io.jswarm.api.DispatcherGrpc;
@@ -212,7 +211,7 @@ public final class Agent implements AutoCloseable {
 
   /** Runs one session until it breaks; true if it got as far as a message from the dispatcher. */
   private boolean runSession(String addr) {
-    ManagedChannel ch = channels.computeIfAbsent(addr, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+    ManagedChannel ch = channels.computeIfAbsent(addr, cfg.dial());
     AtomicBoolean heard = new AtomicBoolean();
     CompletableFuture<Void> ended = new CompletableFuture<>();
     StreamObserver<WorkerMessage> out = DispatcherGrpc.newStub(ch).session(new StreamObserver<>() {
