@@ -95,6 +95,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     // This leader has heard from nobody yet: every node is UNKNOWN, with the longer grace, and
     // keeps its tasks (the orchestrators move tasks off DOWN nodes only).
     liveness.leadershipStarted(alive, clock.getAsLong(), settings);
+    nodeWriter.clear();
     for (String id : alive) nodeWriter.submit(id, n -> markUnknown(n));
     greeter = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "dispatcher-greeter");

@@ -34,6 +34,11 @@ final class NodeStatusWriter {
     return n -> next.apply(first.apply(n));
   }
 
+  /** Forgets unwritten changes: a new term judges every node afresh, an old term's verdicts do not carry over. */
+  synchronized void clear() {
+    pending.clear();
+  }
+
   /** Number of nodes with changes not yet written (tests wait on it). */
   synchronized int backlog() {
     return pending.size();
