@@ -191,6 +191,64 @@ class DispatcherFailoverTest {
     assertEquals("10.0.0.9:4242", w.trailers.get(io.jswarm.api.LeaderHint.KEY));
   }
 
+  @Test
+  void heartbeatsAreAnsweredWhileTheStoreIsBlocked() throws Exception {
+    dispatcher.start();
+    await(() -> state("n1") == NodeStatus.State.UNKNOWN, "n1 UNKNOWN");
+    FakeWorkerStream n1 = new FakeWorkerStream();
+    StreamObserver<WorkerMessage> in = dispatcher.session(n1);
+    in.onNext(hello("n1"));
+    await(() -> state("n1") == NodeStatus.State.READY, "n1 READY");
+
+    // A long pass holds the store's read lock; a write committed meanwhile waits to apply, and
+    // from then on every new read waits behind it: what a busy leader looks like.
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService bg = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      java.util.concurrent.CountDownLatch passStarted = new java.util.concurrent.CountDownLatch(1);
+      bg.submit(() -> store.update(tx -> {
+        passStarted.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      assertTrue(passStarted.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      bg.submit(() -> store.update(tx -> tx.create(Fixtures.node("n3", NodeStatus.State.READY, NodeSpec.Availability.ACTIVE))));
+      await(() -> {
+        var probe = bg.submit(() -> store.read(v -> v.nodes().size()));
+        try {
+          probe.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+          return false;
+        } catch (java.util.concurrent.TimeoutException blocked) {
+          return true;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, "store reads blocked behind the waiting apply");
+
+      int acksBefore = (int) n1.received.stream().filter(m -> m.hasHeartbeatAck()).count();
+      long t0 = System.nanoTime();
+      in.onNext(WorkerMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+      long tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(acksBefore + 1, n1.received.stream().filter(m -> m.hasHeartbeatAck()).count(), "acknowledged at once");
+      assertTrue(tookMs < 1_000, "the heartbeat did not wait for the store: " + tookMs + " ms");
+      // the failure detector judges without the store too: its verdict is written once the store moves
+      now.addAndGet(3_001);
+      t0 = System.nanoTime();
+      dispatcher.checkLiveness();
+      tookMs = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(tookMs < 1_000, "the liveness check did not wait for the store: " + tookMs + " ms");
+      assertEquals(Status.Code.UNAVAILABLE, n1.closedWith.getCode(), "the silent node's session ended at once");
+    } finally {
+      release.countDown();
+      bg.shutdown();
+      assertTrue(bg.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    await(() -> state("n1") == NodeStatus.State.DOWN, "n1 DOWN once the store moves again");
+  }
+
   private static WorkerMessage hello(String id) {
     return WorkerMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(id).setNodeName(id).setAddr("10.0.0.1:1")).build();
   }
