@@ -278,7 +278,13 @@ public final class Agent implements AutoCloseable {
     }
     if (ended.isCompletedExceptionally()) {
       ended.exceptionally(t -> {
-        LOG.info("session with {} ended: {}", addr, t.toString());
+        io.grpc.Status.Code c = io.grpc.Status.fromThrowable(t).getCode();
+        if (c == io.grpc.Status.Code.PERMISSION_DENIED || c == io.grpc.Status.Code.UNAUTHENTICATED) {
+          // not a network hiccup: the managers refuse this node (removed, or a certificate they do not trust)
+          LOG.warn("the manager at {} refused this node's session: {}", addr, io.grpc.Status.fromThrowable(t).getDescription());
+        } else {
+          LOG.info("session with {} ended: {}", addr, t.toString());
+        }
         return null;
       });
     }
