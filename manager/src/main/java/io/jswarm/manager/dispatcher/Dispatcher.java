@@ -84,7 +84,6 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   @Override
   public synchronized void start() {
     if (running) return;
-    running = true;
     // One read, atomic with the watch: the nodes to judge and the settings to judge them by.
     Watch<List<Node>> w = store.viewAndWatch(v -> {
       settings = HeartbeatSettings.of(v.cluster().map(c -> c.getSpec()).orElse(ClusterSpec.getDefaultInstance()));
@@ -102,6 +101,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       t.setDaemon(true);
       return t;
     });
+    running = true; // only now: a Hello may come in the moment it is set, and needs the greeter
     threads.add(spawn("dispatcher-assign", () -> assignLoop(w)));
     threads.add(spawn("dispatcher-status", this::statusLoop));
     threads.add(spawn("dispatcher-node-status", this::nodeStatusLoop));
