@@ -3,8 +3,11 @@ package io.jswarm.manager.dispatcher;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import io.jswarm.api.Heartbeat;
 import io.jswarm.api.Hello;
+import io.jswarm.api.LeaderHint;
+import io.jswarm.api.ManagerStatus;
 import io.jswarm.api.Node;
 import io.jswarm.api.NodeSpec;
 import io.jswarm.api.NodeStatus;
@@ -20,12 +23,16 @@ import io.jswarm.store.RaftStore;
 import io.jswarm.store.RaftStoreConfig;
 import io.jswarm.store.StoreEvent;
 import io.jswarm.store.Watch;
-import io.grpc.stub.StreamObserver;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -183,12 +190,12 @@ class DispatcherFailoverTest {
   @Test
   void aManagerThatIsNotLeaderRefusesTheSessionAndNamesTheLeader() throws Exception {
     // never started: this dispatcher plays a follower's; the store's leader (m1) is node n1's manager
-    store.update(tx -> tx.update(node("n1").toBuilder().setManagerStatus(io.jswarm.api.ManagerStatus.newBuilder()
+    store.update(tx -> tx.update(node("n1").toBuilder().setManagerStatus(ManagerStatus.newBuilder()
         .setRaftId("m1").setAddr("10.0.0.9:4242")).build()));
     FakeWorkerStream w = new FakeWorkerStream();
     dispatcher.session(w).onNext(hello("n2"));
     assertEquals(Status.Code.UNAVAILABLE, w.closedWith.getCode());
-    assertEquals("10.0.0.9:4242", w.trailers.get(io.jswarm.api.LeaderHint.KEY));
+    assertEquals("10.0.0.9:4242", w.trailers.get(LeaderHint.KEY));
   }
 
   @Test
@@ -202,10 +209,10 @@ class DispatcherFailoverTest {
 
     // A long pass holds the store's read lock; a write committed meanwhile waits to apply, and
     // from then on every new read waits behind it: what a busy leader looks like.
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.ExecutorService bg = java.util.concurrent.Executors.newCachedThreadPool();
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService bg = Executors.newCachedThreadPool();
     try {
-      java.util.concurrent.CountDownLatch passStarted = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch passStarted = new CountDownLatch(1);
       bg.submit(() -> store.update(tx -> {
         passStarted.countDown();
         try {
@@ -214,14 +221,14 @@ class DispatcherFailoverTest {
           Thread.currentThread().interrupt();
         }
       }));
-      assertTrue(passStarted.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(passStarted.await(10, TimeUnit.SECONDS));
       bg.submit(() -> store.update(tx -> tx.create(Fixtures.node("n3", NodeStatus.State.READY, NodeSpec.Availability.ACTIVE))));
       await(() -> {
         var probe = bg.submit(() -> store.read(v -> v.nodes().size()));
         try {
-          probe.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+          probe.get(200, TimeUnit.MILLISECONDS);
           return false;
-        } catch (java.util.concurrent.TimeoutException blocked) {
+        } catch (TimeoutException blocked) {
           return true;
         } catch (Exception e) {
           throw new AssertionError(e);
@@ -244,7 +251,7 @@ class DispatcherFailoverTest {
     } finally {
       release.countDown();
       bg.shutdown();
-      assertTrue(bg.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(bg.awaitTermination(20, TimeUnit.SECONDS));
     }
     await(() -> state("n1") == NodeStatus.State.DOWN, "n1 DOWN once the store moves again");
   }
