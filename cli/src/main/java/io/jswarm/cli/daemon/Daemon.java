@@ -150,6 +150,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   }
 
   private void startAgent() {
+    worker.setRegistryTls(credentials.registryTls().clientContext());
+    worker.setClusterPush(() -> credentials.present() && credentials.tls().self().role() == Role.MANAGER);
     worker.startAgent(() -> state == null ? List.of() : state.managerAddrs(), this::onNodeUpdate, credentials::dialManager);
     renewer.schedule();
   }
@@ -476,6 +478,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .setDataRoot(cfg.dataRoot().toString())
         .setListenAddr(cfg.listenHost() + ":" + cfg.listenPort())
         .setAdvertiseAddr(cfg.advertiseAddr())
+        .setSwarmRootsPem(credentials.present() ? io.jswarm.pki.Pem.certs(credentials.tls().roots()) : "")
         .setSwarmActive(state != null)
         .setContainersRunning(worker.runningContainers())
         .setImages(worker.imageCount());

@@ -78,6 +78,11 @@ final class ManagerRole {
       RegistryConfig rc = RegistryConfig.of(cfg.dataRoot().resolve("registry"))
           .withAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
       if (cfg.registryHtpasswd() != null) rc = rc.withHtpasswd(cfg.registryHtpasswd());
+      // TLS with this manager's certificate; nodes authenticate with theirs, people with htpasswd
+      // logins or Bearer tokens signed with a key every manager derives from the cluster key
+      rc = rc.withSwarmTls(credentials.registryTls());
+      byte[] ck = credentials.clusterKey();
+      if (ck != null) rc = rc.withTokens(tokenKey(ck), java.time.Duration.ofMinutes(5));
       ClusterRegistry r = ClusterRegistry.start(rc, new RaftClusterStore(store, nodeId), nodeId, addr,
           ClusterRegistry.DURABLE_TIMEOUT);
       LOG.info("cluster registry serving on " + addr);
@@ -92,6 +97,17 @@ final class ManagerRole {
   /** The swarm CA as this manager issues from it, or null when it is no manager. */
   io.jswarm.manager.ca.CertificateAuthority ca() {
     return manager == null ? null : ca;
+  }
+
+  /** The Bearer token key: HMAC of a label under the cluster key, so every manager accepts every manager's tokens. */
+  static byte[] tokenKey(byte[] clusterKey) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(clusterKey, "HmacSHA256"));
+      return mac.doFinal("jswarm registry token key v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The registry this manager serves, or null. */

@@ -107,6 +107,12 @@ final class NodeCredentials {
     Files.deleteIfExists(dir.resolve(CLUSTER_KEY_FILE));
   }
 
+  /** The registry's view of this node's identity: its certificate, the swarm's roots (any role may connect; the registry maps roles to rights). */
+  io.jswarm.registry.SwarmTls registryTls() {
+    NodeTls t = tls();
+    return new io.jswarm.registry.SwarmTls(t.keyManager(), t.trustManager(java.util.EnumSet.allOf(Role.class)), t.self().clusterId());
+  }
+
   /** Raft between managers: both ends present manager certificates of this swarm. */
   RaftTls raftTls() {
     NodeTls t = tls();
