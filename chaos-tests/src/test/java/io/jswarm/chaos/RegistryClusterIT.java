@@ -178,6 +178,39 @@ class RegistryClusterIT {
         "3 replicas of bb running without h1");
   }
 
+  @Test
+  @Order(4)
+  void skopeoLogsInWithATokenAndPushesOverTheSwarmsTls() {
+    // an outsider's client: skopeo on h4, trusting the swarm's root (a ca.crt in its --cert-dir),
+    // with no certificate of its own; the registry challenges with Bearer first and skopeo
+    // fetches a token from /v2/token with alice's htpasswd login
+    String h2 = lab.ip("h2") + ":5000";
+    String dir = lab.dir().resolve("skopeo-certs").toString();
+    String root = lab.jswarmOk("h2", "swarm", "ca").out();
+    lab.sh("h4", "mkdir -p " + dir + " && cat > " + dir + "/ca.crt <<'EOF'\n" + root + "EOF");
+    String auth = lab.dir().resolve("skopeo-auth.json").toString();
+    Lab.Result wrong = lab.sh("h4", "REGISTRY_AUTH_FILE=" + auth + " skopeo login --cert-dir " + dir + " -u alice -p nope " + h2);
+    assertTrue(!wrong.ok(), "a wrong password is refused: " + wrong.all());
+    Lab.Result login = lab.sh("h4", "REGISTRY_AUTH_FILE=" + auth + " skopeo login --cert-dir " + dir + " -u alice -p s3cret " + h2);
+    assertTrue(login.ok(), login.all());
+    String layout = lab.dir().resolve("bb-layout").toString();
+    Lab.Result pull = lab.sh("h4", "REGISTRY_AUTH_FILE=" + auth + " skopeo copy --src-cert-dir " + dir + " docker://" + h2
+        + "/busybox:1 oci:" + layout + ":bb");
+    assertTrue(pull.ok(), pull.all());
+    Lab.Result push = lab.sh("h4", "REGISTRY_AUTH_FILE=" + auth + " skopeo copy --dest-cert-dir " + dir + " oci:" + layout
+        + ":bb docker://" + h2 + "/tokenpush:1");
+    assertTrue(push.ok(), push.all());
+    assertEquals("200", status("h2", "/v2/tokenpush/manifests/1", ALICE));
+    // without the login (no auth file): refused, and nothing is stored under that name
+    Lab.Result anon = lab.sh("h4", "REGISTRY_AUTH_FILE=/nonexistent skopeo copy --dest-cert-dir " + dir + " oci:" + layout
+        + ":bb docker://" + h2 + "/anonpush:1");
+    assertTrue(!anon.ok(), "an anonymous push must fail: " + anon.all());
+    assertEquals("404", status("h2", "/v2/anonpush/manifests/1", ALICE));
+    // and a client that does not trust the swarm's root gets a certificate error, not plain HTTP
+    Lab.Result untrusted = lab.sh("h4", "REGISTRY_AUTH_FILE=" + auth + " skopeo inspect docker://" + h2 + "/tokenpush:1");
+    assertTrue(!untrusted.ok() && untrusted.all().contains("certificate"), untrusted.all());
+  }
+
   /** Running tasks in `service ps` output, not counting those on {@code exceptNode}. */
   private static long running(String servicePs, String exceptNode) {
     return servicePs.lines().filter(l -> l.contains("Running"))
