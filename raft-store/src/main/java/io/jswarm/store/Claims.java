@@ -90,6 +90,21 @@ final class Claims {
     if (o.hasNetwork() && !o.getNetwork().getSubnet().isEmpty()) subnets.put(o.getNetwork().getId(), o.getNetwork().getSubnet());
   }
 
+  void clear() {
+    owners.clear();
+    subnets.clear();
+  }
+
+  /** Claim → holder, for the state digest. */
+  Map<String, String> owners() {
+    return owners;
+  }
+
+  /** Network id → subnet, for the state digest. */
+  Map<String, String> subnets() {
+    return subnets;
+  }
+
   void remove(StoreObject o) {
     String me = StoreObjects.describe(o);
     for (String c : of(o)) owners.remove(c, me);
