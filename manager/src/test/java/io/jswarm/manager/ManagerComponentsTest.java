@@ -153,4 +153,20 @@ class ManagerComponentsTest {
     });
     await(() -> live("s3").size() == 2 && live("s3").stream().allMatch(t -> t.getNodeId().equals("n1")), "all on n1");
   }
+
+  @Test
+  void aServiceTooLargeForOneEntryConvergesInBoundedEntries() throws Exception {
+    int replicas = 3 * io.jswarm.store.BatchLimits.DEFAULT_MAX_CHANGES + 50;
+    store.update(tx -> tx.create(Fixtures.service("big", replicas, RestartPolicy.Condition.ANY)));
+    await(() -> live("big").size() == replicas && live("big").stream().noneMatch(t -> t.getNodeId().isEmpty()),
+        replicas + " tasks placed");
+    // every task was last written by the scheduler: no entry carried more than the limit
+    java.util.Map<Long, Long> perEntry = live("big").stream().collect(java.util.stream.Collectors.groupingBy(
+        t -> t.getMeta().getVersion(), java.util.stream.Collectors.counting()));
+    assertTrue(perEntry.size() >= 4, "placements spread over several entries: " + perEntry);
+    assertTrue(perEntry.values().stream().allMatch(n -> n <= io.jswarm.store.BatchLimits.DEFAULT_MAX_CHANGES), perEntry.toString());
+    java.util.Set<Long> slots = new java.util.HashSet<>();
+    live("big").forEach(t -> slots.add(t.getSlot()));
+    assertEquals(replicas, slots.size(), "one live task per slot");
+  }
 }

@@ -56,6 +56,10 @@ final class RatisProperties {
     // leader still ships several small entries per append
     SizeInBytes entry = SizeInBytes.valueOf(Math.max(4L << 20, 2L * limits.maxBytes() + (64 << 10)));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entry);
+    // Ratis refuses to start unless its log write buffer holds the appender's buffer + 8 bytes
+    // (measured: IllegalArgumentException at start with a 16 MB entry bound); default 8 MB
+    RaftServerConfigKeys.Log.setWriteBufferSize(p,
+        SizeInBytes.valueOf(Math.max(8L << 20, entry.getSize() + 8)));
     // one gRPC message carries one append (several entries up to the buffer limit) or a client
     // request (one entry); a snapshot is sent in chunks of at most this size too
     SizeInBytes message = SizeInBytes.valueOf(2 * entry.getSize());
