@@ -20,6 +20,7 @@ import java.util.function.BiFunction;
  */
 final class Fencing {
   static final String LOST_LEADERSHIP = "lost leadership";
+  static final String STALE_READ = "read of ";
 
   private Fencing() {}
 
@@ -31,16 +32,24 @@ final class Fencing {
         + " but appended in term " + entryTerm + " (re-read and retry on the current leader)";
   }
 
-  static String staleRead(StoreBatch batch, BiFunction<ObjectCase, String, Optional<StoreObject>> get) {
+  static String staleRead(StoreBatch batch, ObjectView state) {
     for (StoreRead r : batch.getReadsList()) {
       ObjectCase kind = ObjectCase.forNumber(r.getKind());
       if (kind == null || kind == ObjectCase.OBJECT_NOT_SET) {
         return "read of an unknown kind " + r.getKind() + " (id " + r.getId() + ")";
       }
-      long stored = get.apply(kind, r.getId()).map(StoreObjects::version).orElse(0L);
+      if (r.getId().isEmpty()) {
+        long[] now = state.fingerprint(kind);
+        if (now[0] != r.getCount() || now[1] != r.getVersion()) {
+          return STALE_READ + "every " + StoreObjects.kindName(kind) + " is stale: one was created, updated or"
+              + " deleted meanwhile (re-read and retry)";
+        }
+        continue;
+      }
+      long stored = state.get(kind, r.getId()).map(StoreObjects::version).orElse(0L);
       if (stored != r.getVersion()) {
         String what = StoreObjects.kindName(kind) + " " + r.getId();
-        return "read of " + what + " is stale: read "
+        return STALE_READ + what + " is stale: read "
             + (r.getVersion() == 0 ? "absent" : "version " + r.getVersion()) + ", now "
             + (stored == 0 ? "absent" : "version " + stored) + " (re-read and retry)";
       }

@@ -1,10 +1,12 @@
 package io.jswarm.store;
 
 import io.jswarm.api.StoreObject;
+import io.jswarm.api.StoreObject.ObjectCase;
 import io.jswarm.api.Task;
 import io.jswarm.api.TaskStates;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +27,8 @@ final class Indexes {
   /** Slot key (see {@link #slotKey}) → ids of the live tasks in it. */
   final Map<String, TreeSet<String>> liveBySlot = new HashMap<>();
   final Claims claims = new Claims();
+  /** Kind → meta.version → how many objects of the kind have it: the top is a list read's fingerprint. */
+  private final Map<ObjectCase, TreeMap<Long, Integer>> versions = new EnumMap<>(ObjectCase.class);
 
   void clear() {
     tasksByService.clear();
@@ -33,10 +37,18 @@ final class Indexes {
     networkIdByName.clear();
     liveBySlot.clear();
     claims.clear();
+    versions.clear();
+  }
+
+  /** The highest meta.version among the objects of {@code kind}, 0 when there are none. */
+  long maxVersion(ObjectCase kind) {
+    TreeMap<Long, Integer> v = versions.get(kind);
+    return v == null || v.isEmpty() ? 0 : v.lastKey();
   }
 
   void add(StoreObject o) {
     claims.add(o);
+    versions.computeIfAbsent(o.getObjectCase(), k -> new TreeMap<>()).merge(StoreObjects.version(o), 1, Integer::sum);
     switch (o.getObjectCase()) {
       case NETWORK -> networkIdByName.put(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
       case TASK -> {
@@ -59,6 +71,10 @@ final class Indexes {
 
   void remove(StoreObject o) {
     claims.remove(o);
+    TreeMap<Long, Integer> v = versions.get(o.getObjectCase());
+    if (v != null) {
+      v.computeIfPresent(StoreObjects.version(o), (k, n) -> n == 1 ? null : n - 1);
+    }
     switch (o.getObjectCase()) {
       case NETWORK -> networkIdByName.remove(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
       case TASK -> {
@@ -96,6 +112,14 @@ final class Indexes {
     digestMap(sha, "networkIdByName", networkIdByName);
     digestMap(sha, "claims", claims.owners());
     digestMap(sha, "subnets", claims.subnets());
+    field(sha, "versions");
+    for (ObjectCase kind : new TreeMap<>(versions).keySet()) {
+      if (versions.get(kind).isEmpty()) continue; // a kind emptied by deletes is no kind restored
+      field(sha, kind.name());
+      for (var e : versions.get(kind).entrySet()) {
+        field(sha, e.getKey() + "x" + e.getValue());
+      }
+    }
   }
 
   private static void digestSets(MessageDigest sha, String name, Map<String, TreeSet<String>> index) {

@@ -132,6 +132,12 @@ final class ObjectStore extends ObjectView {
   }
 
   @Override
+  long[] fingerprint(ObjectCase kind) {
+    TreeMap<String, StoreObject> byId = objects.get(kind);
+    return new long[] {byId == null ? 0 : byId.size(), indexes.maxVersion(kind)};
+  }
+
+  @Override
   Optional<StoreObject> serviceNamed(String name) {
     String id = indexes.serviceIdByName.get(name);
     return id == null ? Optional.empty() : get(ObjectCase.SERVICE, id);
@@ -158,7 +164,7 @@ final class ObjectStore extends ObjectView {
       List<StoreEvent> events = new ArrayList<>(batch.getActionsCount());
       String conflict = Fencing.staleTerm(batch, entryTerm);
       if (conflict == null) {
-        conflict = Fencing.staleRead(batch, this::get);
+        conflict = Fencing.staleRead(batch, this);
       }
       for (int i = 0; i < batch.getActionsCount() && conflict == null; i++) {
         conflict = applyAction(batch.getActions(i), entryIndex, batch.getProposedAtMs(), events);

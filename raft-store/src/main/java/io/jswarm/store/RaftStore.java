@@ -53,6 +53,9 @@ public final class RaftStore implements AutoCloseable {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("io.jswarm.store/cluster".getBytes(StandardCharsets.UTF_8)));
 
+  /** How many times {@link #update} computes a write again after it raced another. */
+  private static final int MAX_RECOMPUTES = 5;
+
   private final RaftStoreConfig config;
   private final BatchLimits limits;
   private final RaftPeerId selfPeer;
@@ -183,16 +186,17 @@ public final class RaftStore implements AutoCloseable {
    */
   public long update(Consumer<Tx> fn) throws StoreException {
     long deadline = System.nanoTime() + config.writeTimeout().toNanos();
+    int attempts = 0;
     while (true) {
       long term = currentTerm();
       TxImpl tx = runTx(null, fn);
       try {
         return proposeOrNothing(tx, term, false);
-      } catch (LostLeadershipException e) {
-        // An election happened between reading and applying: nothing was applied, so computing
-        // the write again on the new leader's state is safe.
-        if (System.nanoTime() > deadline) throw e;
-        LOG.debug("{}: write raced an election, computing it again: {}", config.selfId(), e.getMessage());
+      } catch (LostLeadershipException | StaleReadException e) {
+        // An election, or a write to something fn read, happened between reading and applying:
+        // nothing was applied, so computing the write again on the new state is safe.
+        if (++attempts >= MAX_RECOMPUTES || System.nanoTime() > deadline) throw e;
+        LOG.debug("{}: write raced another, computing it again: {}", config.selfId(), e.getMessage());
       }
     }
   }
@@ -292,6 +296,9 @@ public final class RaftStore implements AutoCloseable {
     if (result.conflict() != null) {
       if (result.conflict().contains("nothing applied: " + Fencing.LOST_LEADERSHIP)) {
         throw new LostLeadershipException(result.conflict());
+      }
+      if (result.conflict().contains("nothing applied: " + Fencing.STALE_READ)) {
+        throw new StaleReadException(result.conflict());
       }
       throw new ConflictException(result.conflict());
     }

@@ -27,6 +27,8 @@ final class TxImpl extends ObjectView implements Tx {
   private final Map<StoreObjects.Key, Pending> pending = new LinkedHashMap<>();
   private final List<String> mistakes = new ArrayList<>();
   private final Map<StoreObjects.Key, Long> reads = new LinkedHashMap<>();
+  /** Kinds listed whole, with the fingerprint seen ({count, max version}). */
+  private final Map<ObjectCase, long[]> listed = new java.util.EnumMap<>(ObjectCase.class);
 
   private final boolean recordReads;
 
@@ -129,6 +131,10 @@ final class TxImpl extends ObjectView implements Tx {
     for (Pending p : pending.values()) {
       b.addActions(StoreAction.newBuilder().setKind(p.kind()).setObject(p.object()));
     }
+    for (Map.Entry<ObjectCase, long[]> l : listed.entrySet()) {
+      b.addReads(StoreRead.newBuilder().setKind(l.getKey().getNumber())
+          .setCount(l.getValue()[0]).setVersion(l.getValue()[1]));
+    }
     for (Map.Entry<StoreObjects.Key, Long> r : reads.entrySet()) {
       b.addReads(StoreRead.newBuilder().setKind(r.getKey().kind().getNumber())
           .setId(r.getKey().id()).setVersion(r.getValue()));
@@ -144,6 +150,7 @@ final class TxImpl extends ObjectView implements Tx {
    */
   void absorb(TxImpl child) {
     child.reads.forEach(reads::putIfAbsent);
+    child.listed.forEach(listed::putIfAbsent);
     for (Pending p : child.pending.values()) {
       switch (p.kind()) {
         case CREATE -> create(p.object());
@@ -182,7 +189,19 @@ final class TxImpl extends ObjectView implements Tx {
 
   @Override
   List<StoreObject> all(ObjectCase kind) {
+    // A list is a read of every object of the kind: a create elsewhere (a phantom) refuses the
+    // batch, e.g. network rm after a service create on that network. Except tasks: workers'
+    // status reports change them all the time, so a transaction listing them would rarely
+    // commit; task-related uniqueness is kept by the claims and slot checks at apply instead.
+    if (kind != ObjectCase.TASK && recordReads) {
+      listed.putIfAbsent(kind, base.fingerprint(kind));
+    }
     return overlay(base.all(kind), o -> o.getObjectCase() == kind);
+  }
+
+  @Override
+  long[] fingerprint(ObjectCase kind) {
+    return base.fingerprint(kind);
   }
 
   @Override

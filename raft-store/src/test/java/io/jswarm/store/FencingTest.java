@@ -107,4 +107,56 @@ class FencingTest {
     assertNotNull(refused);
     assertTrue(refused.contains("read of node rival is stale: read absent, now version 1"), refused);
   }
+
+  private static io.jswarm.api.StoreObject network(String id, String name) {
+    return io.jswarm.api.StoreObject.newBuilder().setNetwork(io.jswarm.api.Network.newBuilder().setId(id)
+        .setSpec(io.jswarm.api.NetworkSpec.newBuilder().setName(name))).build();
+  }
+
+  /** network rm checks no service uses it; service create checks the network exists. */
+  private TxImpl removeNetworkIfUnused() {
+    return store.read(v -> {
+      TxImpl tx = new TxImpl((ObjectView) v);
+      boolean used = tx.services().stream().anyMatch(s -> s.getSpec().getTask().getNetworksList().stream()
+          .anyMatch(a -> a.getTarget().equals("net1")));
+      if (!used) tx.network("net1").ifPresent(tx::delete);
+      return tx;
+    });
+  }
+
+  private TxImpl createServiceOnNetwork() {
+    return store.read(v -> {
+      TxImpl tx = new TxImpl((ObjectView) v);
+      if (tx.network("net1").isPresent()) {
+        io.jswarm.api.ServiceSpec.Builder spec = io.jswarm.api.ServiceSpec.newBuilder().setName("web");
+        spec.getTaskBuilder().addNetworks(io.jswarm.api.NetworkAttachmentConfig.newBuilder().setTarget("net1"));
+        tx.create(io.jswarm.api.Service.newBuilder().setId("s1").setSpec(spec).build());
+      }
+      return tx;
+    });
+  }
+
+  @Test
+  void networkRemovalRacingAServiceCreateOnItCannotBothCommit() {
+    assertNull(store.apply(batch(1, create(network("net1", "front"))), 1));
+    TxImpl rm = removeNetworkIfUnused();
+    TxImpl create = createServiceOnNetwork();
+    assertNull(store.apply(create.toBatch(2, 0), 2));
+    String refused = store.apply(rm.toBatch(3, 0), 3);
+    assertNotNull(refused, "the removal listed the services, and one was created since");
+    assertTrue(refused.contains("read of every service is stale"), refused);
+    assertTrue(store.read(v -> v.network("net1")).isPresent());
+  }
+
+  @Test
+  void serviceCreateRacingTheNetworksRemovalCannotBothCommit() {
+    assertNull(store.apply(batch(1, create(network("net1", "front"))), 1));
+    TxImpl rm = removeNetworkIfUnused();
+    TxImpl create = createServiceOnNetwork();
+    assertNull(store.apply(rm.toBatch(2, 0), 2));
+    String refused = store.apply(create.toBatch(3, 0), 3);
+    assertNotNull(refused, "the create read the network, which is gone");
+    assertTrue(refused.contains("read of network net1 is stale: read version 1, now absent"), refused);
+    assertTrue(store.read(v -> v.service("s1")).isEmpty());
+  }
 }

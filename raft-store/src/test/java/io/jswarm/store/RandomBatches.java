@@ -64,6 +64,14 @@ final class RandomBatches {
       b.addReads(StoreRead.newBuilder().setKind(o.getObjectCase().getNumber()).setId(StoreObjects.id(o))
           .setVersion(rnd.nextInt(8) == 0 ? rnd.nextInt(5) : seen));
     }
+    if (rnd.nextInt(5) == 0) {
+      // a list read: mostly the fingerprint the target has now, sometimes an older one
+      ObjectCase kind = KINDS.get(rnd.nextInt(KINDS.size()));
+      long[] seen = target.fingerprint(kind);
+      boolean stale = rnd.nextInt(6) == 0;
+      b.addReads(StoreRead.newBuilder().setKind(kind.getNumber())
+          .setCount(stale ? Math.max(0, seen[0] - 1) : seen[0]).setVersion(seen[1]));
+    }
     int t = rnd.nextInt(20);
     b.setTerm(t < 10 ? 0 : t < 19 ? entryTerm : Math.max(1, entryTerm - 1));
     return b.build();

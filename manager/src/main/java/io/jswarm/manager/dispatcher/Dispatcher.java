@@ -50,9 +50,11 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private final List<Thread> threads = new ArrayList<>();
 
   private record Report(String nodeId, TaskStatusUpdate update) {}
+  private final StatusWriter statusWriter;
 
   public Dispatcher(RaftStore store) {
     this.store = store;
+    this.statusWriter = new StatusWriter(store);
   }
 
   @Override
@@ -284,21 +286,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   }
 
   private void writeStatuses(List<Report> batch) throws InterruptedException {
-    for (int attempt = 0; attempt < 10 && running; attempt++) {
-      try {
-        store.update(tx -> {
-          for (Report r : batch) {
-            tx.task(r.update().getTaskId())
-                .flatMap(t -> StatusMerge.apply(t, r.nodeId(), r.update().getStatus()))
-                .ifPresent(tx::update);
-          }
-        });
-        return;
-      } catch (Exception e) {
-        LOG.log(Level.FINE, "status write failed, retrying", e);
-        Thread.sleep(20L * (attempt + 1)); // back off before re-reading: a conflicting write just landed
-      }
-    }
+    // never dropped: retried until acknowledged, a contended task split off (StatusWriter)
+    statusWriter.write(batch.stream().map(r -> new StatusWriter.Report(r.nodeId(), r.update())).toList(), () -> running);
   }
 
   private void livenessLoop() {
