@@ -231,6 +231,12 @@ final class ObjectStore extends ObjectView {
         if (stale != null) {
           return stale;
         }
+        String inUse = kind == ObjectCase.NETWORK ? indexes.claims.addressHolderOn(id) : null;
+        if (inUse != null) {
+          // whatever the deleting transaction read: a task placed or a service created on the
+          // network since keeps it (network rm racing a placement)
+          return "delete " + what + ": " + inUse + " holds an address on it";
+        }
         remove(current);
         events.add(new StoreEvent(StoreEvent.Kind.DELETE, current, null, entryIndex));
       }

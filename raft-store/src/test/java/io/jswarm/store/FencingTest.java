@@ -159,4 +159,16 @@ class FencingTest {
     assertTrue(refused.contains("read of network net1 is stale: read version 1, now absent"), refused);
     assertTrue(store.read(v -> v.service("s1")).isEmpty());
   }
+
+  @Test
+  void aNetworkAnAddressIsHeldOnIsNotDeletedWhateverTheDeleterRead() {
+    assertNull(store.apply(batch(1, create(network("net1", "front"))), 1));
+    TxImpl rm = removeNetworkIfUnused(); // sees no service and (tasks are not guarded) no task
+    Task placed = live("t1", "s", 1, 1).toBuilder().addNetworks(io.jswarm.api.NetworkAttachment.newBuilder()
+        .setNetworkId("net1").setAddress("10.0.9.5/24")).build();
+    assertNull(store.apply(batch(2, create(so(placed))), 2));
+    String refused = store.apply(rm.toBatch(3, 0), 3);
+    assertNotNull(refused);
+    assertTrue(refused.contains("delete network net1: task t1 holds an address on it"), refused);
+  }
 }

@@ -103,7 +103,14 @@ public final class SchedulerComponent extends WatchLoop {
       return null;
     });
     for (List<Task> chunk : Chunks.of(taskWrites, store.limits())) {
-      batch.update(tx -> chunk.forEach(tx::update));
+      batch.update(tx -> {
+        for (Task t : chunk) {
+          // read (and so fence on) each network the task gets an address on: a network removed
+          // since the plan refuses the entry instead of leaving an address on nothing
+          t.getNetworksList().forEach(a -> tx.network(a.getNetworkId()));
+          tx.update(t);
+        }
+      });
     }
     for (List<io.jswarm.api.Node> chunk : Chunks.of(nodeWrites, store.limits())) {
       batch.update(tx -> chunk.forEach(tx::update));
