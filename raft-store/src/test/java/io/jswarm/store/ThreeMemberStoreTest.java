@@ -242,6 +242,33 @@ class ThreeMemberStoreTest {
   }
 
   @Test
+  void aBatchComputedInAnEarlierTermIsRefusedAtApplyOnEveryMember() throws Exception {
+    start(1000, Duration.ofSeconds(5));
+    int leader = awaitLeader();
+    int follower = aFollower(leader);
+    // computed by the leader in its term, proposed only after it lost the leadership
+    long oldTerm = stores[leader].currentTerm();
+    TxImpl computed = stores[leader].runTx(null, tx -> tx.create(node("computed-in-the-old-term")));
+    stores[leader].transferLeadership(configs.get(follower).selfId(), Duration.ofSeconds(5));
+    await("a new term", CONVERGE, () -> {
+      try {
+        return stores[leader].currentTerm() > oldTerm && stores[follower].isLeader();
+      } catch (UnavailableException e) {
+        return false;
+      }
+    });
+    // forwarded by the old leader (now a follower) and appended in the new term: refused
+    LostLeadershipException e = assertThrows(LostLeadershipException.class,
+        () -> stores[leader].propose(computed, oldTerm, false));
+    assertTrue(e.getMessage().contains("computed in term " + oldTerm), e.getMessage());
+    long after = stores[leader].update(tx -> tx.create(node("after")));
+    awaitConverged(after);
+    for (RaftStore s : stores) {
+      assertTrue(s.read(v -> v.node("computed-in-the-old-term")).isEmpty(), s.selfId());
+    }
+  }
+
+  @Test
   void aLaggingFollowerCatchesUpFromTheLeadersSnapshot() throws Exception {
     tweak = p -> RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32KB"));
     start(10, Duration.ofSeconds(5));
