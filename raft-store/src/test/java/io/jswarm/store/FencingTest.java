@@ -11,10 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jswarm.api.Network;
+import io.jswarm.api.NetworkAttachment;
+import io.jswarm.api.NetworkAttachmentConfig;
+import io.jswarm.api.NetworkSpec;
+import io.jswarm.api.Service;
+import io.jswarm.api.ServiceSpec;
 import io.jswarm.api.StoreBatch;
+import io.jswarm.api.StoreObject;
 import io.jswarm.api.Task;
 import io.jswarm.api.TaskState;
+import io.jswarm.api.TaskStates;
 import io.jswarm.api.TaskStatus;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,8 +75,8 @@ class FencingTest {
         .setStatus(TaskStatus.newBuilder().setState(TaskState.FAILED)).build();
     assertNull(store.apply(batch(2, create(so(live("t2", "s", 1, 7))), update(so(ended))), 2),
         "the create comes first, but the slot is checked once the batch has ended t1");
-    assertEquals(java.util.Set.of("t2"), store.read(v -> v.tasksByService("s").stream()
-        .filter(io.jswarm.api.TaskStates::isLive).map(Task::getId).collect(java.util.stream.Collectors.toSet())));
+    assertEquals(Set.of("t2"), store.read(v -> v.tasksByService("s").stream()
+        .filter(TaskStates::isLive).map(Task::getId).collect(Collectors.toSet())));
   }
 
   @Test
@@ -108,9 +118,9 @@ class FencingTest {
     assertTrue(refused.contains("read of node rival is stale: read absent, now version 1"), refused);
   }
 
-  private static io.jswarm.api.StoreObject network(String id, String name) {
-    return io.jswarm.api.StoreObject.newBuilder().setNetwork(io.jswarm.api.Network.newBuilder().setId(id)
-        .setSpec(io.jswarm.api.NetworkSpec.newBuilder().setName(name))).build();
+  private static StoreObject network(String id, String name) {
+    return StoreObject.newBuilder().setNetwork(Network.newBuilder().setId(id)
+        .setSpec(NetworkSpec.newBuilder().setName(name))).build();
   }
 
   /** network rm checks no service uses it; service create checks the network exists. */
@@ -128,9 +138,9 @@ class FencingTest {
     return store.read(v -> {
       TxImpl tx = new TxImpl((ObjectView) v);
       if (tx.network("net1").isPresent()) {
-        io.jswarm.api.ServiceSpec.Builder spec = io.jswarm.api.ServiceSpec.newBuilder().setName("web");
-        spec.getTaskBuilder().addNetworks(io.jswarm.api.NetworkAttachmentConfig.newBuilder().setTarget("net1"));
-        tx.create(io.jswarm.api.Service.newBuilder().setId("s1").setSpec(spec).build());
+        ServiceSpec.Builder spec = ServiceSpec.newBuilder().setName("web");
+        spec.getTaskBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget("net1"));
+        tx.create(Service.newBuilder().setId("s1").setSpec(spec).build());
       }
       return tx;
     });
@@ -164,7 +174,7 @@ class FencingTest {
   void aNetworkAnAddressIsHeldOnIsNotDeletedWhateverTheDeleterRead() {
     assertNull(store.apply(batch(1, create(network("net1", "front"))), 1));
     TxImpl rm = removeNetworkIfUnused(); // sees no service and (tasks are not guarded) no task
-    Task placed = live("t1", "s", 1, 1).toBuilder().addNetworks(io.jswarm.api.NetworkAttachment.newBuilder()
+    Task placed = live("t1", "s", 1, 1).toBuilder().addNetworks(NetworkAttachment.newBuilder()
         .setNetworkId("net1").setAddress("10.0.9.5/24")).build();
     assertNull(store.apply(batch(2, create(so(placed))), 2));
     String refused = store.apply(rm.toBatch(3, 0), 3);
