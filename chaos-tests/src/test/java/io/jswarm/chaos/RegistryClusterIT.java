@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.Timeout;
  * lab's busybox is pushed to h1's registry; a 3-replica service of it runs; h1 is killed (-9);
  * the image is pulled from h2's registry on another node and the service keeps 3 replicas
  * running (a replica that was on h1 is rescheduled; its node pulls the pinned image from another
- * manager's registry when h1's is gone). First, while all are up: an image imported on the worker
- * runs as a service on the three managers, which never had it in their own stores; registry gc
- * removes an unreferenced image's blobs from the store and every manager's disk. The registries
- * require a login (htpasswd): outsiders need one, the nodes use the cluster's node credential
- * (imports, task pulls, the managers' blob copies); the last test turns on anonymous pull.
+ * manager's registry when h1's is gone). First, while all are up: an image imported on a manager
+ * runs as a service on the nodes that never had it in their own stores, and one imported on the
+ * worker stays there (a worker's certificate may pull, not push); registry gc removes an
+ * unreferenced image's blobs from the store and every manager's disk. The registries serve TLS
+ * with the managers' swarm certificates and require a login (htpasswd) from outsiders; the nodes
+ * use their certificates (imports, task pulls, the managers' blob copies); the last test turns on
+ * anonymous pull.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,22 +59,27 @@ class RegistryClusterIT {
   /** HTTP status of a request from h4 to a registry path, with {@code -u USER:PASS} or none. */
   private static String status(String host, String path, String login, String... curlArgs) {
     return lab.sh("h4", "curl -s -o /dev/null -w '%{http_code}' " + String.join(" ", curlArgs)
-        + (login == null ? "" : " -u " + login) + " -H 'Accept: application/vnd.oci.image.manifest.v1+json' http://"
+        + (login == null ? "" : " -u " + login) + " -H 'Accept: application/vnd.oci.image.manifest.v1+json' -k https://"
         + lab.ip(host) + ":5000" + path).out().trim();
   }
 
   @Test
   @Order(1)
-  void imageImportedOnAWorkerRunsOnTheManagers() {
-    Lab.Result imp = lab.jswarmOk("h4", "image", "import", lab.dir().resolve("busybox.tar").toString(), "imported:1");
+  void imageImportedOnAManagerRunsEverywhereAndAWorkersImportStaysLocal() {
+    // a worker's certificate may pull from the swarm's registry, not push (issue 10)
+    Lab.Result local = lab.jswarmOk("h4", "image", "import", lab.dir().resolve("busybox.tar").toString(), "workeronly:1");
+    assertTrue(local.err().contains("stored on this node only"), local.all());
+    assertEquals("404", status("h2", "/v2/workeronly/manifests/1", ALICE), "a worker's import is not in the swarm's registry");
+
+    Lab.Result imp = lab.jswarmOk("h1", "image", "import", lab.dir().resolve("busybox.tar").toString(), "imported:1");
     assertTrue(imp.err().contains("stored in the swarm's registry as "), imp.all());
-    for (String m : lab.managers()) {
-      assertTrue(!lab.jswarmOk(m, "image", "ls").out().contains("imported"), m + " does not have it yet");
+    for (String n : List.of("h2", "h3", "h4")) {
+      assertTrue(!lab.jswarmOk(n, "image", "ls").out().contains("imported"), n + " does not have it yet");
     }
-    lab.jswarmOk("h2", "service", "create", "--name", "imp", "--replicas", "3", "--constraint", "node.role==manager",
+    lab.jswarmOk("h2", "service", "create", "--name", "imp", "--replicas", "3", "--constraint", "node.hostname!=" + lab.nodeName("h1"),
         "imported:1", "sleep", "3600");
     Lab.await(Duration.ofSeconds(90), () -> running(lab.jswarm("h2", "service", "ps", "imp").out(), null) == 3,
-        "3 replicas of imp running on the managers");
+        "3 replicas of imp running on the nodes that never had it");
     lab.jswarmOk("h2", "service", "rm", "imp");
     assertEquals("401", status("h2", "/v2/imported/manifests/1", null), "outsiders need a login");
     assertEquals("200", status("h2", "/v2/imported/manifests/1", ALICE));
@@ -85,7 +93,7 @@ class RegistryClusterIT {
     Lab.Result imp = lab.jswarmOk("h1", "image", "import", tar, "gcme:1");
     assertTrue(imp.err().contains("stored in the swarm's registry as " + lab.ip("h1") + ":5000/gcme:1"), imp.all());
     String inspect = lab.sh("h4", "curl -s -D - -u " + ALICE + " -H 'Accept: application/vnd.oci.image.manifest.v1+json' "
-        + "http://" + lab.ip("h2") + ":5000/v2/gcme/manifests/1").out();
+        + "-k https://" + lab.ip("h2") + ":5000/v2/gcme/manifests/1").out();
     String manifest = group(inspect, "(?i)Docker-Content-Digest:\\s*(sha256:[0-9a-f]{64})");
     String layer = group(inspect, "(?s)\"layers\"\\s*:\\s*\\[\\s*\\{.*?\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
     for (String m : lab.managers()) {

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI's connection to a daemon: {@code unix:///path.sock} (default) or {@code tcp://host:port},
- * as with {@code docker -H}.
+ * as with {@code docker -H}. A tcp:// host is a manager's remote Control port (daemon
+ * --control-addr): always mutual TLS with a swarm-admin client certificate, the server checked to
+ * be a manager of the swarm whose CA the user trusts. There is no plaintext remote control.
  */
 public final class Client implements AutoCloseable {
   public static final String DEFAULT_HOST = "unix:///run/jswarm/jswarm.sock";
@@ -22,7 +24,14 @@ public final class Client implements AutoCloseable {
   private final ManagedChannel channel;
   private final EpollEventLoopGroup group;
 
+  /** Files of a swarm-admin client certificate ({@code jswarm swarm ca --issue-client NAME -o DIR}). */
+  public record Tls(java.nio.file.Path caCert, java.nio.file.Path cert, java.nio.file.Path key) {}
+
   public Client(String host) {
+    this(host, null);
+  }
+
+  public Client(String host, Tls tls) {
     this.host = host;
     if (host.startsWith("unix://")) {
       group = new EpollEventLoopGroup(1);
@@ -34,7 +43,9 @@ public final class Client implements AutoCloseable {
           .build();
     } else if (host.startsWith("tcp://")) {
       group = null;
-      channel = NettyChannelBuilder.forTarget(host.substring("tcp://".length())).usePlaintext()
+      channel = NettyChannelBuilder.forTarget(host.substring("tcp://".length())).sslContext(sslContext(tls))
+          // every manager certificate names "swarm-manager": the check that the server is one
+          .overrideAuthority("swarm-manager")
           .maxInboundMessageSize(64 << 20).build();
     } else {
       throw new IllegalArgumentException("invalid host \"" + host + "\": use unix:///path/to.sock or tcp://HOST:PORT");
@@ -43,6 +54,23 @@ public final class Client implements AutoCloseable {
 
   public String host() {
     return host;
+  }
+
+  private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(Tls tls) {
+    if (tls == null) throw new IllegalArgumentException("a tcp:// host needs a client certificate (--tlscacert, --tlscert, --tlskey)");
+    for (java.nio.file.Path f : new java.nio.file.Path[] {tls.caCert(), tls.cert(), tls.key()}) {
+      if (!java.nio.file.Files.isReadable(f)) {
+        throw new IllegalArgumentException("remote control needs TLS files: cannot read " + f + ". On a manager, run "
+            + "\"jswarm swarm ca --issue-client NAME -o DIR\" and pass --tlscacert DIR/ca.pem --tlscert DIR/cert.pem "
+            + "--tlskey DIR/key.pem (or set JSWARM_CERT_PATH=DIR)");
+      }
+    }
+    try {
+      return io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient().trustManager(tls.caCert().toFile())
+          .keyManager(tls.cert().toFile(), tls.key().toFile()).build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use the TLS files (" + e.getMessage() + ")");
+    }
   }
 
   public ControlGrpc.ControlBlockingStub control() {
@@ -107,6 +135,13 @@ public final class Client implements AutoCloseable {
   public record Describer(String host) {
     public String describe(StatusRuntimeException e) {
     Status s = e.getStatus();
+    for (Throwable c = s.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return "TLS with the jswarm daemon at " + host + " failed (" + c.getMessage() + "). A tcp:// host must be a "
+            + "manager's --control-addr, and --tlscacert/--tlscert/--tlskey a swarm-admin certificate of its swarm "
+            + "(jswarm swarm ca --issue-client)";
+      }
+    }
     if (s.getCode() == Status.Code.UNAVAILABLE && (s.getCause() != null
         || String.valueOf(s.getDescription()).contains("io exception"))) {
       return "Cannot connect to the jswarm daemon at " + host + ". Is the daemon running?";

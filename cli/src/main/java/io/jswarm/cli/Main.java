@@ -30,6 +30,22 @@ public final class Main implements Runnable {
           + "(default: $JSWARM_HOST or " + Client.DEFAULT_HOST + ")")
   String host;
 
+  @Option(names = "--tlsverify", scope = CommandLine.ScopeType.INHERIT,
+      description = "Use TLS and verify the daemon (tcp:// hosts always do; default: $JSWARM_TLS_VERIFY)")
+  boolean tlsVerify;
+
+  @Option(names = "--tlscacert", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Trust certs signed only by this CA (default: $JSWARM_CERT_PATH/ca.pem, or ~/.jswarm/ca.pem)")
+  java.nio.file.Path tlsCaCert;
+
+  @Option(names = "--tlscert", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Client certificate, from \"jswarm swarm ca --issue-client\" (default: $JSWARM_CERT_PATH/cert.pem)")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tlskey", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+      description = "Client key (default: $JSWARM_CERT_PATH/key.pem)")
+  java.nio.file.Path tlsKey;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -41,6 +57,15 @@ public final class Main implements Runnable {
     if (host != null) return host;
     String env = System.getenv("JSWARM_HOST");
     return env != null && !env.isEmpty() ? env : Client.DEFAULT_HOST;
+  }
+
+  /** The TLS files for a tcp:// host, Docker's way: flags, else $JSWARM_CERT_PATH, else ~/.jswarm. */
+  public Client.Tls tls() {
+    String env = System.getenv("JSWARM_CERT_PATH");
+    java.nio.file.Path dir = env != null && !env.isEmpty() ? java.nio.file.Path.of(env)
+        : java.nio.file.Path.of(System.getProperty("user.home"), ".jswarm");
+    return new Client.Tls(tlsCaCert != null ? tlsCaCert : dir.resolve("ca.pem"), tlsCert != null ? tlsCert : dir.resolve("cert.pem"),
+        tlsKey != null ? tlsKey : dir.resolve("key.pem"));
   }
 
   public static void main(String[] args) {

@@ -25,6 +25,17 @@ public interface SwarmNode {
     throw io.grpc.Status.UNIMPLEMENTED.withDescription("this node cannot collect registry garbage").asException();
   }
 
+  /** The swarm CA this manager issues from, when it is a manager. */
+  default Optional<io.jswarm.manager.ca.CertificateAuthority> certificateAuthority() {
+    return Optional.empty();
+  }
+
+  /**
+   * A channel to another node's cluster port (mutual TLS with this node's certificate), for the
+   * log fan-in. Cached by the caller.
+   */
+  io.grpc.ManagedChannel dialNode(String addr);
+
   /** The manager, when this node is one. */
   Optional<Manager> manager();
 }

@@ -64,6 +64,8 @@ public final class RaftStore implements AutoCloseable {
   private final LeadershipNotifier leadership;
   private final RaftServer server;
   private final RaftProperties clientProperties;
+  /** TLS for this member's own client, when the group speaks TLS. */
+  private volatile org.apache.ratis.conf.Parameters clientParameters;
   private final ExecutorService calls;
   private final Object clientLock = new Object();
   private RaftClient client; // guarded by clientLock
@@ -95,20 +97,34 @@ public final class RaftStore implements AutoCloseable {
    * leader ({@link #addMember}).
    */
   public static RaftStore open(RaftStoreConfig config) throws IOException {
-    return open(config, BatchLimits.DEFAULT, p -> { });
+    return open(config, null, BatchLimits.DEFAULT, p -> { });
   }
 
-  /** As {@link #open(RaftStoreConfig)}, with other bounds on one Raft entry. */
-  public static RaftStore open(RaftStoreConfig config, BatchLimits limits) throws IOException {
-    return open(config, limits, p -> { });
+  /** As {@link #open(RaftStoreConfig)}, speaking mutual TLS with the peers (null: plaintext, tests only). */
+  public static RaftStore open(RaftStoreConfig config, RaftTls tls) throws IOException {
+    return open(config, tls, BatchLimits.DEFAULT, p -> { });
+  }
+
+  /** As {@link #open(RaftStoreConfig, RaftTls)}, with other bounds on one Raft entry. */
+  public static RaftStore open(RaftStoreConfig config, RaftTls tls, BatchLimits limits) throws IOException {
+    return open(config, tls, limits, p -> { });
+  }
+
+  /** Plaintext with other bounds on one Raft entry (tests). */
+  static RaftStore open(RaftStoreConfig config, BatchLimits limits) throws IOException {
+    return open(config, null, limits, p -> { });
   }
 
   /** As {@link #open(RaftStoreConfig)}, with Ratis settings adjusted (tests use small log segments). */
   static RaftStore open(RaftStoreConfig config, Consumer<RaftProperties> tweak) throws IOException {
-    return open(config, BatchLimits.DEFAULT, tweak);
+    return open(config, null, BatchLimits.DEFAULT, tweak);
   }
 
-  static RaftStore open(RaftStoreConfig config, BatchLimits limits, Consumer<RaftProperties> tweak)
+  static RaftStore open(RaftStoreConfig config, RaftTls tls, Consumer<RaftProperties> tweak) throws IOException {
+    return open(config, tls, BatchLimits.DEFAULT, tweak);
+  }
+
+  static RaftStore open(RaftStoreConfig config, RaftTls tls, BatchLimits limits, Consumer<RaftProperties> tweak)
       throws IOException {
     Files.createDirectories(config.dataDir());
     RaftProperties properties = RatisProperties.server(config);
@@ -124,12 +140,14 @@ public final class RaftStore implements AutoCloseable {
         .setGroup(group)
         .setStateMachine(sm)
         .setProperties(properties)
+        .setParameters(tls == null ? new org.apache.ratis.conf.Parameters() : tls.parameters())
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
     RaftProperties clientProperties = RatisProperties.client(config);
     RatisProperties.entryLimits(clientProperties, limits);
     RaftStore rs = new RaftStore(config, limits, store, sm, notifier, server, clientProperties);
+    rs.clientParameters = tls == null ? null : tls.parameters();
     sm.bind(notifier, rs::dropClientIfStale);
     notifier.start();
     try {
@@ -387,6 +405,7 @@ public final class RaftStore implements AutoCloseable {
         closeQuietly(client);
         RaftClient.Builder b = RaftClient.newBuilder()
             .setProperties(clientProperties)
+            .setParameters(clientParameters == null ? new org.apache.ratis.conf.Parameters() : clientParameters)
             .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
             .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 (int) Math.max(1, config.writeTimeout().toMillis() / 100),

@@ -14,7 +14,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.jswarm.registry.auth.TokenService;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +63,9 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(RegistryConfig, RegistryMetadata, BlobPlacement)}, and when {@code cfg} has an
-   * htpasswd file, {@code access} says who else gets in (anonymous pulls, the cluster's nodes).
+   * As {@link #start(RegistryConfig, RegistryMetadata, BlobPlacement)}, and when {@code cfg} asks
+   * for logins (htpasswd file, swarm TLS identity), {@code access} says who else gets in (anonymous
+   * pulls, the cluster's nodes by their shared secret).
    */
   public static RegistryServer start(RegistryConfig cfg, RegistryMetadata metadata, BlobPlacement placement,
       RegistryAccess access) {
@@ -89,7 +94,20 @@ public final class RegistryServer implements AutoCloseable {
         options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(cfg.tlsCert().toString()).setKeyPath(cfg.tlsKey().toString()));
       }
-      HttpServer server = await(vertx.createHttpServer(options).requestHandler(new RegistryRouter(ctx, auth, access)).listen());
+      SwarmTls swarm = cfg.swarmTls();
+      if (swarm != null) {
+        // the managers are handed to JSSE as they are and asked at every handshake, so a renewed
+        // certificate (or rotated roots) behind them serve new connections without a restart;
+        // REQUEST, not REQUIRE: people with logins and anonymous pulls connect without a certificate
+        options.setSsl(true)
+            .setKeyCertOptions(KeyCertOptions.wrap(swarm.keyManager()))
+            .setTrustOptions(TrustOptions.wrap(swarm.trustManager()))
+            .setClientAuth(ClientAuth.REQUEST);
+      }
+      TokenService tokens = cfg.tokenKey() == null ? TokenService.withRandomKey(cfg.tokenLifetime())
+          : new TokenService(cfg.tokenKey(), cfg.tokenLifetime(), java.time.Clock.systemUTC());
+      RegistryRouter router = new RegistryRouter(ctx, auth, access, tokens, swarm == null ? null : swarm.clusterId());
+      HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
       vertx.setPeriodic(cfg.purgeInterval().toMillis(), id -> vertx.executeBlocking(() -> uploads.purge(cfg.uploadMaxIdle()), false)
           .onFailure(t -> LOG.warning("upload purge failed: " + t)));
       return new RegistryServer(vertx, server);
@@ -147,9 +165,7 @@ public final class RegistryServer implements AutoCloseable {
       String a = args[i];
       switch (a) {
         case "gc" -> gc = true;
-        case "--root" -> cfg = new RegistryConfig(Path.of(args[++i]), cfg.host(), cfg.port(), cfg.tlsCert(),
-            cfg.tlsKey(), cfg.htpasswd(), cfg.uploadMaxIdle(), cfg.purgeInterval(), cfg.maxUploads(),
-            cfg.maxManifestBytes(), cfg.maxPageSize());
+        case "--root" -> cfg = cfg.withRoot(Path.of(args[++i]));
         case "--addr" -> {
           String addr = args[++i];
           int colon = addr.lastIndexOf(':');

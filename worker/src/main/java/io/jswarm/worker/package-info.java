@@ -8,7 +8,7 @@
  * <pre>{@code
  * LocalEngine engine = new LocalEngine(dataRoot, nodeName);          // re-adopts containers on disk
  * server.addService(new EngineService(engine, nodeId, nodeName));    // Engine gRPC
- * Agent agent = new Agent(new AgentConfig(nodeId, nodeName, engineAddr, managerAddrs, description), engine);
+ * Agent agent = new Agent(new AgentConfig(nodeId, nodeName, engineAddr, managerAddrs, description, dial), engine);
  * agent.start();                                                     // session + executor
  * // shutdown: agent.close(); engine.close();  (containers keep running under conmon)
  * }</pre>

@@ -12,7 +12,10 @@ abstract class ClientCommand implements Callable<Integer> {
   private Client client;
 
   protected Client client() {
-    if (client == null) client = new Client(((Main) spec.root().userObject()).host());
+    if (client == null) {
+      Main m = (Main) spec.root().userObject();
+      client = new Client(m.host(), m.tls());
+    }
     return client;
   }
 

@@ -109,6 +109,7 @@ final class ImageArchive {
         out().println(l.startsWith("sha256:") ? "Loaded image ID: " + l : "Loaded image: " + l);
       }
       if (!quiet) r.getClusterReferencesList().forEach(c -> System.err.println("stored in the swarm's registry as " + c));
+      if (!quiet && r.getClusterReferencesList().isEmpty()) WorkerImports.noteIfWorker(client());
       return 0;
     }
   }

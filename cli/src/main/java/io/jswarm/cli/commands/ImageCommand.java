@@ -67,6 +67,8 @@ public final class ImageCommand implements Runnable {
         out().println(s.getId());
         if (!s.getClusterReference().isEmpty()) {
           System.err.println("stored in the swarm's registry as " + s.getClusterReference());
+        } else {
+          WorkerImports.noteIfWorker(client());
         }
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());

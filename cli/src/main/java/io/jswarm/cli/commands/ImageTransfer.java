@@ -130,7 +130,10 @@ final class ImageTransfer {
         out().println(Output.jsonArray(java.util.List.of(local.get())));
         return 0;
       }
-      DistributionClient c = new DistributionClient();
+      // the swarm's registries serve certificates of the swarm's CA: trust its roots (from the
+      // local daemon) beside the JVM's; this client presents no certificate (anonymous pull)
+      String roots = client().control().info(io.jswarm.api.InfoRequest.getDefaultInstance()).getSwarmRootsPem();
+      DistributionClient c = new DistributionClient(null, 0, SwarmRootsTrust.context(roots));
       DistributionClient.Manifest m = c.manifest(ref);
       var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
       json.put("Name", ref.name());

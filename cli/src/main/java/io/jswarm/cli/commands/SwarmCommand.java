@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "swarm", description = "Manage the swarm.",
     subcommands = {SwarmCommand.Init.class, SwarmCommand.Join.class, SwarmCommand.JoinToken.class,
-        SwarmCommand.Leave.class, SwarmCommand.Update.class, SwarmCommand.Inspect.class})
+        SwarmCommand.Leave.class, SwarmCommand.Update.class, SwarmCommand.Inspect.class, SwarmCa.class})
 public final class SwarmCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -91,7 +91,8 @@ public final class SwarmCommand implements Runnable {
       if (rotate) out().println("Successfully rotated " + role + " join token.\n");
       var info = client().control().info(InfoRequest.getDefaultInstance());
       out().println("To add a " + role + " to this swarm, run the following command:\n");
-      out().println("    jswarm swarm join --token " + token + " " + info.getListenAddr() + "\n");
+      out().println("    jswarm swarm join --token " + token + " "
+          + (info.getAdvertiseAddr().isEmpty() ? info.getListenAddr() : info.getAdvertiseAddr()) + "\n");
       return 0;
     }
   }
@@ -120,6 +121,8 @@ public final class SwarmCommand implements Runnable {
         description = "Let clients without credentials pull from the managers' registries when they require a login"
             + " (daemon --registry-htpasswd); pushes and deletes still need one. Default false")
     Boolean anonymousPull;
+    @Option(names = "--cert-expiry", description = "Validity period for node certificates issued from now on (e.g. 2160h, 30m); default 90 days."
+        + " Nodes renew at 50-80 % of their certificate's life") String certExpiry;
 
     @Override
     protected int run() {
@@ -136,6 +139,11 @@ public final class SwarmCommand implements Runnable {
       if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
       if (portRange != null) spec.setDynamicPortRange(portRange.trim());
       if (anonymousPull != null) spec.setRegistryAnonymousPull(anonymousPull);
+      if (certExpiry != null) {
+        long ms = io.jswarm.cli.Durations.parseMillis(certExpiry);
+        if (ms < 60_000) throw new IllegalArgumentException("--cert-expiry must be at least 1m");
+        spec.setNodeCertExpiryMs(ms);
+      }
       client().control().updateCluster(io.jswarm.api.UpdateClusterRequest.newBuilder()
           .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
       out().println("Swarm updated.");

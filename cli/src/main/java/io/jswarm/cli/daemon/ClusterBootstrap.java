@@ -8,7 +8,8 @@ import io.jswarm.api.NodeDescription;
 import io.jswarm.api.NodeSpec;
 import io.jswarm.api.NodeStatus;
 import io.jswarm.manager.dispatcher.Dispatcher;
-import io.jswarm.manager.membership.JoinTokens;
+import io.jswarm.manager.ca.CertificateAuthority;
+import io.jswarm.pki.SwarmCa;
 import io.jswarm.manager.orchestrator.TaskReaper;
 import io.jswarm.store.RaftStoreConfig;
 
@@ -16,10 +17,9 @@ import io.jswarm.store.RaftStoreConfig;
 final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
-  static Cluster cluster(String clusterId, long nowMs) {
-    String ca = JoinTokens.newCaDigest();
-    return Cluster.newBuilder().setId(clusterId).setCreatedAtMs(nowMs).setCaDigest(ca)
-        .setWorkerJoinToken(JoinTokens.newToken(ca)).setManagerJoinToken(JoinTokens.newToken(ca))
+  /** @param clusterKey seals the CA key in the store; kept by managers only, never in the log */
+  static Cluster cluster(String clusterId, long nowMs, SwarmCa ca, byte[] clusterKey) {
+    return CertificateAuthority.install(Cluster.newBuilder().setId(clusterId), ca, clusterKey).setCreatedAtMs(nowMs)
         .setRegistrySecret(newRegistrySecret())
         .setSpec(ClusterSpec.newBuilder()
             .setHeartbeatPeriodMs(Dispatcher.DEFAULT_HEARTBEAT_MS)

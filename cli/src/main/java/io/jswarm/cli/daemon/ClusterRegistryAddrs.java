@@ -1,9 +1,8 @@
 package io.jswarm.cli.daemon;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.jswarm.api.ControlGrpc;
-import io.jswarm.api.InfoRequest;
+import io.jswarm.api.ManagerInfoRequest;
+import io.jswarm.api.MembershipGrpc;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * HOST:PORT of the swarm's built-in registries as this node sees them: its own (when it is a
  * manager serving one) first, then what the other managers say they serve (their Info, asked in
- * parallel). The answer is cached; once older than {@link #TTL_NANOS}, or when the manager list
+ * parallel, over mutual TLS: Membership.ManagerInfo). The answer is cached; once older than {@link #TTL_NANOS}, or when the manager list
  * changed, it is refreshed in the background while the cached one is used, so a manager that is
  * down or partitioned away never delays an import or a task start past the very first ask.
  */
@@ -25,6 +24,7 @@ final class ClusterRegistryAddrs implements Supplier<List<String>> {
   private final Supplier<String> local;
   private final Supplier<List<String>> managerAddrs;
   private final String selfAddr;
+  private final java.util.function.Function<String, ManagedChannel> dial;
   private volatile List<String> remote;
   private volatile long fetchedAt;
   private volatile List<String> fetchedFor = List.of();
@@ -40,7 +40,9 @@ final class ClusterRegistryAddrs implements Supplier<List<String>> {
    * @param local this node's registry HOST:PORT, or null when it serves none
    * @param managerAddrs the managers' gRPC addresses; empty outside a swarm
    */
-  ClusterRegistryAddrs(Supplier<String> local, Supplier<List<String>> managerAddrs, String selfAddr) {
+  ClusterRegistryAddrs(Supplier<String> local, Supplier<List<String>> managerAddrs, String selfAddr,
+      java.util.function.Function<String, ManagedChannel> dial) {
+    this.dial = dial;
     this.local = local;
     this.managerAddrs = managerAddrs;
     this.selfAddr = selfAddr;
@@ -84,11 +86,16 @@ final class ClusterRegistryAddrs implements Supplier<List<String>> {
   }
 
   /** The registry a manager serves, or "" when it serves none or does not answer in time. */
-  private static String ask(String manager) {
-    ManagedChannel ch = NettyChannelBuilder.forTarget(manager).usePlaintext().build();
+  private String ask(String manager) {
+    ManagedChannel ch;
     try {
-      return ControlGrpc.newBlockingStub(ch).withDeadlineAfter(ASK_DEADLINE_MS, TimeUnit.MILLISECONDS)
-          .info(InfoRequest.getDefaultInstance()).getRegistryAddr();
+      ch = dial.apply(manager);
+    } catch (RuntimeException e) {
+      return ""; // no credentials (left the swarm meanwhile)
+    }
+    try {
+      return MembershipGrpc.newBlockingStub(ch).withDeadlineAfter(ASK_DEADLINE_MS, TimeUnit.MILLISECONDS)
+          .managerInfo(ManagerInfoRequest.getDefaultInstance()).getRegistryAddr();
     } catch (RuntimeException e) {
       return ""; // down or unreachable: left out until the next refresh
     } finally {

@@ -5,7 +5,6 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -29,8 +28,21 @@ import io.jswarm.manager.Manager;
 import io.jswarm.manager.SwarmNode;
 import io.jswarm.manager.control.ControlService;
 import io.jswarm.manager.membership.MembershipService;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.jswarm.api.RenewCertificateResponse;
+import io.jswarm.manager.ca.CertificateAuthority;
+import io.jswarm.pki.AuthorizingInterceptor;
+import io.jswarm.pki.KeyWrap;
+import io.jswarm.pki.NodeKeys;
+import io.jswarm.pki.NodeTls;
+import io.jswarm.pki.PeerIdentity;
+import io.jswarm.pki.Role;
+import io.jswarm.pki.SwarmCa;
 import io.jswarm.store.Member;
 import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -46,8 +58,11 @@ import java.util.logging.Logger;
 
 /**
  * One node process: wires the local engine (always), the worker agent and the manager role
- * (once the node is in a swarm) and the gRPC servers (unix socket for the CLI, TCP for the
- * cluster). Its only state of its own is data-root/node-id and data-root/swarm.json.
+ * (once the node is in a swarm) and the gRPC servers: the unix socket for the CLI (Control, the
+ * engine, node-local calls), and — once the node holds a swarm certificate — the cluster port,
+ * mutual TLS only, each RPC checked against the caller's certificate ({@link PortPolicy}), plus
+ * the optional remote Control port for admin client certificates. Its own state is
+ * data-root/node-id, data-root/swarm.json and data-root/certificates/.
  */
 public final class Daemon implements SwarmNode, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
@@ -63,8 +78,13 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final NodeCredentials credentials;
+  private final CertRenewer renewer;
+  private MembershipService membership;
+  private io.grpc.ServerServiceDefinition control;
   private Server unixServer;
   private Server tcpServer;
+  private Server controlServer;
   private EpollEventLoopGroup unixGroup;
   private volatile SwarmState state;
   private volatile boolean closed;
@@ -75,8 +95,19 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     this.cfg = cfg;
     Files.createDirectories(cfg.dataRoot());
     this.nodeId = NodeIdentity.loadOrCreate(cfg.dataRoot());
+    this.credentials = NodeCredentials.load(cfg.dataRoot());
     this.worker = new WorkerSide(cfg, nodeId);
-    this.managerRole = new ManagerRole(cfg, nodeId, worker.imageResolver(), dispatcherProxy);
+    this.managerRole = new ManagerRole(cfg, nodeId, worker.imageResolver(), dispatcherProxy, credentials);
+    // removed nodes (node rm) are refused on every handshake and call; managers know the list
+    credentials.setRemoved(id -> {
+      Manager m = managerRole.manager();
+      return m != null && m.store().read(v -> v.cluster().map(c -> c.getRemovedNodeIdsList().contains(id)).orElse(false));
+    });
+    this.renewer = new CertRenewer(credentials, req -> {
+      RenewCertificateResponse[] out = new RenewCertificateResponse[1];
+      callAnyManager(ch -> out[0] = MembershipGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).renewCertificate(req));
+      return out[0];
+    });
     worker.setLocalRegistry(managerRole::registryAddr);
     worker.setRegistrySecret(() -> {
       Manager m = managerRole.manager();
@@ -89,9 +120,10 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   }
 
   public synchronized void start() throws IOException {
-    var control = io.grpc.ServerInterceptors.intercept(new ControlService(this),
+    control = io.grpc.ServerInterceptors.intercept(new ControlService(this),
         new io.jswarm.manager.control.StaleReadInterceptor(this::manager));
-    MembershipService membership = new MembershipService(this::manager);
+    membership = new MembershipService(this::manager, this::certificateAuthority, credentials::clusterKey,
+        managerRole::registryAddr);
     Files.createDirectories(cfg.socket().getParent());
     Files.deleteIfExists(cfg.socket());
     unixGroup = new EpollEventLoopGroup(2);
@@ -102,22 +134,78 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .addService(control).addService(worker.engineService())
         .addService(worker.nodeLocalService()) // local socket only: node-local containers and volumes
         .build().start();
-    tcpServer = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenHost(), cfg.listenPort()))
-        .maxInboundMessageSize(64 << 20)
-        .addService(control).addService(membership).addService(dispatcherProxy).addService(worker.engineService())
-        .build().start();
     Optional<SwarmState> saved = SwarmState.load(cfg.dataRoot());
     if (saved.isPresent()) {
+      if (!credentials.present()) {
+        throw new IOException("this node is in a swarm (" + cfg.dataRoot().resolve("swarm.json") + ") but holds no "
+            + "certificate in " + credentials.dir() + "; remove swarm.json to leave it, then join again");
+      }
       state = saved.get();
+      startClusterPort();
       if (state.manager()) managerRole.start(List.of());
       startAgent();
     }
     LOG.info("jswarm daemon " + Version.get() + " node " + nodeId + " (" + cfg.nodeName() + ") listening on "
-        + cfg.socket() + " and " + cfg.listenHost() + ":" + cfg.listenPort());
+        + cfg.socket() + (tcpServer == null ? "" : " and " + cfg.listenHost() + ":" + cfg.listenPort() + " (mutual TLS)"));
   }
 
   private void startAgent() {
-    worker.startAgent(() -> state == null ? List.of() : state.managerAddrs(), this::onNodeUpdate);
+    worker.setRegistryTls(credentials.registryTls().clientContext());
+    worker.setClusterPush(() -> credentials.present() && credentials.tls().self().role() == Role.MANAGER);
+    worker.startAgent(() -> state == null ? List.of() : state.managerAddrs(), this::onNodeUpdate, credentials::dialManager);
+    renewer.schedule();
+  }
+
+  /**
+   * The cluster port, once this node holds a swarm certificate: TLS always; a client certificate
+   * is optional at the handshake only so that a joiner can fetch the root and present its token —
+   * every other call needs one, with the right role ({@link PortPolicy}).
+   */
+  private synchronized void startClusterPort() throws IOException {
+    if (tcpServer != null) return;
+    NodeTls tls = credentials.tls();
+    String where = "cluster port " + cfg.listenHost() + ":" + cfg.listenPort();
+    tcpServer = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenHost(), cfg.listenPort()))
+        .sslContext(tls.serverContext(ClientAuth.OPTIONAL, EnumSet.of(Role.MANAGER, Role.WORKER)))
+        .maxInboundMessageSize(64 << 20)
+        .intercept(new AuthorizingInterceptor(where, PortPolicy.clusterPort(), tls::isRemoved))
+        .addService(membership).addService(dispatcherProxy).addService(worker.engineService())
+        .build().start();
+    if (cfg.controlAddr() != null) {
+      String c = cfg.controlAddr();
+      int colon = c.lastIndexOf(':');
+      controlServer = NettyServerBuilder.forAddress(new InetSocketAddress(c.substring(0, colon), Integer.parseInt(c.substring(colon + 1))))
+          .sslContext(tls.serverContext(ClientAuth.REQUIRE, EnumSet.of(Role.ADMIN)))
+          .maxInboundMessageSize(64 << 20)
+          .intercept(new AuthorizingInterceptor("control port " + c, PortPolicy.controlPort(), tls::isRemoved))
+          .addService(control)
+          .build().start();
+      LOG.info("remote Control API on " + c + " (mutual TLS, swarm-admin client certificates only)");
+    }
+  }
+
+  private synchronized void stopClusterPort() {
+    for (Server s : new Server[] {tcpServer, controlServer}) {
+      if (s == null) continue;
+      s.shutdownNow();
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    tcpServer = null;
+    controlServer = null;
+  }
+
+  @Override
+  public Optional<CertificateAuthority> certificateAuthority() {
+    return Optional.ofNullable(managerRole.ca());
+  }
+
+  @Override
+  public ManagedChannel dialNode(String addr) {
+    return credentials.dialNode(addr);
   }
 
   // ------------------------------------------------------------ init, join, leave
@@ -130,19 +218,32 @@ public final class Daemon implements SwarmNode, AutoCloseable {
           "This node is already part of a swarm. Use \"jswarm swarm leave\" to leave this swarm and join another one.").asException();
     }
     checkListenAddr(req.getListenAddr());
+    checkAdvertiseAddr(req.getAdvertiseAddr());
     String clusterId = Ids.newId();
     try {
+      // the swarm's root CA, and this first manager's certificate issued from it
+      SwarmCa ca = SwarmCa.create(clusterId);
+      byte[] clusterKey = KeyWrap.newKey();
+      KeyPair keys = NodeKeys.newKeyPair();
+      X509Certificate cert = ca.issueFor(keys.getPublic(), new PeerIdentity(nodeId, Role.MANAGER, clusterId),
+          List.of(cfg.advertiseHost()), SwarmCa.DEFAULT_NODE_VALIDITY);
+      credentials.install(NodeTls.of(keys.getPrivate(), List.of(cert), List.of(ca.root())));
+      credentials.setClusterKey(clusterKey);
       Manager m = managerRole.start(List.of(new Member(nodeId, cfg.raftAddr())));
       managerRole.awaitSelfLeader(Duration.ofSeconds(30));
       long now = System.currentTimeMillis();
       m.store().update(tx -> {
-        tx.create(ClusterBootstrap.cluster(clusterId, now));
-        tx.create(ClusterBootstrap.firstManager(nodeId, cfg, worker.description()));
+        tx.create(ClusterBootstrap.cluster(clusterId, now, ca, clusterKey));
+        tx.create(CertificateAuthority.stamp(ClusterBootstrap.firstManager(nodeId, cfg, worker.description()).toBuilder(),
+            ca.digest(), io.jswarm.pki.Pem.cert(cert)).build());
       });
+      startClusterPort();
       saveState(new SwarmState(clusterId, nodeId, true, List.of(cfg.advertiseAddr())));
       startAgent();
     } catch (Exception e) {
       managerRole.stopAndWipe();
+      stopClusterPort();
+      wipeCredentials();
       throw Status.INTERNAL.withDescription("swarm init failed: " + e.getMessage()).withCause(e).asException();
     }
     return InitSwarmResponse.newBuilder().setNodeId(nodeId).setClusterId(clusterId).build();
@@ -179,6 +280,24 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     return InitSwarmResponse.newBuilder().setNodeId(nodeId).setClusterId(clusterId).build();
   }
 
+  /** --advertise-addr on init/join must be what the daemon advertises (certificates and peers use it). */
+  private void checkAdvertiseAddr(String advertise) throws StatusException {
+    if (advertise.isEmpty()) return;
+    String host = advertise.contains(":") ? advertise.substring(0, advertise.lastIndexOf(':')) : advertise;
+    if (!host.equals(cfg.advertiseHost()) || advertise.contains(":") && !advertise.equals(cfg.advertiseAddr())) {
+      throw Status.INVALID_ARGUMENT.withDescription("this daemon advertises " + cfg.advertiseAddr()
+          + "; set the advertise address with \"jswarm daemon --advertise-addr\"").asException();
+    }
+  }
+
+  private void wipeCredentials() {
+    try {
+      credentials.wipe();
+    } catch (IOException e) {
+      LOG.warning("could not delete this node's certificates: " + e.getMessage());
+    }
+  }
+
   private void checkListenAddr(String listenAddr) throws StatusException {
     if (!listenAddr.isEmpty() && !listenAddr.equals(cfg.listenHost() + ":" + cfg.listenPort())) {
       throw Status.INVALID_ARGUMENT.withDescription("this daemon listens on " + cfg.listenHost() + ":" + cfg.listenPort()
@@ -195,22 +314,24 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     if (req.getRemoteAddr().isEmpty() || !req.getRemoteAddr().contains(":")) {
       throw Status.INVALID_ARGUMENT.withDescription("the manager address must be HOST:PORT").asException();
     }
-    ManagedChannel ch = NettyChannelBuilder.forTarget(req.getRemoteAddr()).usePlaintext().build();
+    checkAdvertiseAddr(req.getAdvertiseAddr());
+    Joiner.Joined joined = Joiner.join(req.getRemoteAddr(), req.getToken(), JoinRequest.newBuilder()
+        .setNodeId(nodeId).setNodeName(cfg.nodeName()).setAddr(cfg.advertiseAddr()).setDescription(worker.description()));
+    JoinResponse r = joined.response();
     try {
-      var stub = MembershipGrpc.newBlockingStub(ch);
-      JoinResponse r = stub.withDeadlineAfter(30, TimeUnit.SECONDS).join(JoinRequest.newBuilder()
-          .setToken(req.getToken()).setNodeId(nodeId).setNodeName(cfg.nodeName())
-          .setAddr(cfg.advertiseAddr()).setDescription(worker.description()).build());
+      credentials.install(joined.tls());
       if (r.getRole() == NodeSpec.Role.MANAGER) {
         managerRole.start(List.of());
+        ManagedChannel ch = credentials.dialManager(req.getRemoteAddr());
         try {
-          r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).joinRaft(joinRaft(req.getToken()));
+          JoinResponse raft = MembershipGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).joinRaft(joinRaft(req.getToken()));
+          credentials.setClusterKey(raft.getClusterKey().toByteArray());
           managerRole.awaitLeader(Duration.ofSeconds(30));
-        } catch (Exception e) {
-          managerRole.stopAndWipe();
-          throw e;
+        } finally {
+          ch.shutdownNow();
         }
       }
+      startClusterPort();
       if (!r.getRegistrySecret().isEmpty()) sessionRegistrySecret = r.getRegistrySecret();
       List<String> managers = new ArrayList<>(r.getManagerAddrsList());
       if (managers.isEmpty()) managers.add(req.getRemoteAddr());
@@ -218,17 +339,24 @@ public final class Daemon implements SwarmNode, AutoCloseable {
       startAgent();
       return JoinSwarmResponse.newBuilder().setNodeId(nodeId).setRole(r.getRole()).build();
     } catch (StatusRuntimeException e) {
+      undoJoin();
       throw e.getStatus().getCode() == Status.Code.UNAVAILABLE
           ? Status.UNAVAILABLE.withDescription("cannot reach a manager at " + req.getRemoteAddr() + ": "
               + e.getStatus().getDescription()).asException()
           : e.getStatus().asException();
     } catch (StatusException e) {
+      undoJoin();
       throw e;
     } catch (Exception e) {
+      undoJoin();
       throw Status.INTERNAL.withDescription("join failed: " + e.getMessage()).asException();
-    } finally {
-      ch.shutdownNow();
     }
+  }
+
+  private void undoJoin() {
+    managerRole.stopAndWipe();
+    stopClusterPort();
+    wipeCredentials();
   }
 
   private JoinRaftRequest joinRaft(String token) {
@@ -255,6 +383,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     }
     worker.stopAgentAndRemoveContainers();
     managerRole.stopAndWipe();
+    stopClusterPort();
+    wipeCredentials();
     state = null;
     try {
       Files.deleteIfExists(cfg.dataRoot().resolve("swarm.json"));
@@ -273,7 +403,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     addrs.addAll(state.managerAddrs());
     RuntimeException last = new IllegalStateException("no manager address known");
     for (String a : addrs) {
-      ManagedChannel ch = NettyChannelBuilder.forTarget(a).usePlaintext().build();
+      ManagedChannel ch = credentials.dialManager(a);
       try {
         c.call(ch);
         return;
@@ -291,6 +421,7 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   /** From the dispatcher: follow promotions, demotions and the manager set. */
   private void onNodeUpdate(NodeUpdate u) {
     if (!u.getRegistrySecret().isEmpty()) sessionRegistrySecret = u.getRegistrySecret();
+    renewer.onTrustedRoots(u.getTrustedRootsPem());
     roleChanges.execute(() -> {
       try {
         applyNodeUpdate(u);
@@ -307,15 +438,26 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     var node = u.getNode();
     boolean wantManager = node.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER;
     boolean isManager = node.getRole() == NodeSpec.Role.MANAGER;
+    Role certRole = credentials.tls().self().role();
     if (wantManager && managerRole.manager() == null) {
-      LOG.info("promoted: starting a Raft member and asking to be added");
+      LOG.info("promoted: renewing the certificate as a manager, starting a Raft member and asking to be added");
+      if (certRole != Role.MANAGER) renewer.renewNow();
+      if (credentials.tls().self().role() != Role.MANAGER) {
+        throw new IllegalStateException("the managers have not issued a manager certificate yet");
+      }
       managerRole.start(List.of());
-      callAnyManager(ch -> MembershipGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).joinRaft(joinRaft("")));
+      JoinResponse[] r = new JoinResponse[1];
+      callAnyManager(ch -> r[0] = MembershipGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS).joinRaft(joinRaft("")));
+      credentials.setClusterKey(r[0].getClusterKey().toByteArray());
       saveState(new SwarmState(s.clusterId(), nodeId, true, managers));
     } else if (!wantManager && !isManager && managerRole.manager() != null) {
-      LOG.info("demoted: stopping this node's Raft member");
+      LOG.info("demoted: stopping this node's Raft member and renewing the certificate as a worker");
       managerRole.stopAndWipe();
+      credentials.forgetClusterKey();
       saveState(new SwarmState(s.clusterId(), nodeId, false, managers));
+      renewer.renewNow();
+    } else if (!wantManager && !isManager && certRole == Role.MANAGER) {
+      renewer.renewNow(); // a demotion seen after a restart: drop the manager certificate
     } else if (!managers.equals(s.managerAddrs())) {
       saveState(new SwarmState(s.clusterId(), nodeId, s.manager(), managers));
     }
@@ -338,6 +480,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
         .setVersion(Version.get())
         .setDataRoot(cfg.dataRoot().toString())
         .setListenAddr(cfg.listenHost() + ":" + cfg.listenPort())
+        .setAdvertiseAddr(cfg.advertiseAddr())
+        .setSwarmRootsPem(credentials.present() ? io.jswarm.pki.Pem.certs(credentials.tls().roots()) : "")
         .setSwarmActive(state != null)
         .setContainersRunning(worker.runningContainers())
         .setImages(worker.imageCount());
@@ -374,9 +518,10 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     if (closed) return;
     closed = true;
     roleChanges.shutdownNow();
+    renewer.close();
     worker.close();
     managerRole.stop();
-    for (Server s : new Server[] {tcpServer, unixServer}) {
+    for (Server s : new Server[] {tcpServer, controlServer, unixServer}) {
       if (s == null) continue;
       s.shutdownNow();
       try {

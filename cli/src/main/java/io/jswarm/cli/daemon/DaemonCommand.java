@@ -22,7 +22,8 @@ public final class DaemonCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--listen-addr", description = "HOST:PORT for the cluster API (managers' Control and Dispatcher, every node's Engine); default 0.0.0.0:2377")
+  @Option(names = "--listen-addr", description = "HOST:PORT of the cluster port (mutual TLS with swarm certificates: membership, the"
+      + " dispatcher, service logs); opened once the node is in a swarm; default 0.0.0.0:2377")
   String listenAddr = "0.0.0.0:2377";
 
   @Option(names = "--advertise-addr", description = "Address other nodes reach this one at (default: the listen host, or this host's address)")
@@ -43,13 +44,18 @@ public final class DaemonCommand implements Callable<Integer> {
       + " the cluster's node credential; \"jswarm swarm update --registry-anonymous-pull\" lets anyone pull")
   java.nio.file.Path registryHtpasswd;
 
+  @Option(names = "--control-addr", paramLabel = "HOST:PORT", description = "Also serve the Control API here, to remote clients"
+      + " holding a swarm-admin certificate (jswarm swarm ca --issue-client; the CLI's -H tcp://HOST:PORT --tlsverify)."
+      + " Default: the local socket only, as Docker does")
+  String controlAddr;
+
   @Override
   public Integer call() throws Exception {
     // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
     String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
     NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr)
-        .withRegistryHtpasswd(registryHtpasswd);
+        .withRegistryHtpasswd(registryHtpasswd).withControlAddr(controlAddr);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
     d.start();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code registryHtpasswd} the htpasswd file its users log in with, or null for no login.
  */
 public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int listenPort,
-    String advertiseHost, int raftPort, String nodeName, String registryAddr, Path registryHtpasswd) {
+    String advertiseHost, int raftPort, String nodeName, String registryAddr, Path registryHtpasswd, String controlAddr) {
 
   public static final int DEFAULT_REGISTRY_PORT = 5000;
 
@@ -57,7 +57,7 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       reg = c == 0 ? adv + registryAddr : registryAddr;
     }
     return new DaemonConfig(dataRoot.toAbsolutePath(), Path.of(host.substring("unix://".length())), lh, lp, adv,
-        raftPort != null ? raftPort : lp + 1, name, reg, null);
+        raftPort != null ? raftPort : lp + 1, name, reg, null, null);
   }
 
   /** The same settings with the registry requiring a login from the users of {@code htpasswd}. */
@@ -66,7 +66,16 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       throw new IllegalArgumentException("--registry-htpasswd: cannot read " + htpasswd);
     }
     return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
-        htpasswd == null ? null : htpasswd.toAbsolutePath());
+        htpasswd == null ? null : htpasswd.toAbsolutePath(), controlAddr);
+  }
+
+  /** The same settings, also serving Control on {@code addr} (HOST:PORT) to admin certificates; null for none. */
+  public DaemonConfig withControlAddr(String addr) {
+    if (addr != null && !addr.matches(".+:\\d{1,5}")) {
+      throw new IllegalArgumentException("--control-addr must be HOST:PORT, got \"" + addr + "\"");
+    }
+    return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
+        registryHtpasswd, addr);
   }
 
   private static String guessAddress() {

@@ -29,6 +29,8 @@ final class ForcedCluster {
         }
         out.add(StoreObject.newBuilder().setNode(kept).build());
       }
+      // networks too: their subnets, VNIs and the tasks' addresses stay allocated (issue 11)
+      v.networks().forEach(n -> out.add(StoreObject.newBuilder().setNetwork(n).build()));
       v.services().forEach(s -> out.add(StoreObject.newBuilder().setService(s).build()));
       v.tasks().forEach(t -> out.add(StoreObject.newBuilder().setTask(t).build()));
       v.registryRepositories().forEach(r -> out.add(StoreObject.newBuilder().setRegistryRepository(r).build()));

@@ -28,9 +28,13 @@ final class ManagerRole {
   private final DispatcherProxy dispatcherProxy;
   private volatile Manager manager;
   private volatile ClusterRegistry registry;
+  private volatile io.jswarm.manager.ca.CertificateAuthority ca;
   private final RaftSettings raftSettings;
+  private final NodeCredentials credentials;
 
-  ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy) {
+  ManagerRole(DaemonConfig cfg, String nodeId, ImageResolver images, DispatcherProxy dispatcherProxy,
+      NodeCredentials credentials) {
+    this.credentials = credentials;
     this.cfg = cfg;
     this.nodeId = nodeId;
     this.images = images;
@@ -53,7 +57,9 @@ final class ManagerRole {
   synchronized Manager start(List<Member> initialMembers) throws IOException {
     if (manager != null) return manager;
     RaftStoreConfig rc = raftSettings.config(raftDir(), nodeId, cfg.raftAddr(), initialMembers);
-    RaftStore store = RaftStore.open(rc);
+    // Raft speaks mutual TLS with manager certificates of this swarm only
+    RaftStore store = RaftStore.open(rc, credentials.raftTls());
+    ca = new io.jswarm.manager.ca.CertificateAuthority(store, credentials::clusterKey);
     Manager m = new Manager(store, images);
     dispatcherProxy.set(m.dispatcher());
     m.start();
@@ -72,6 +78,11 @@ final class ManagerRole {
       RegistryConfig rc = RegistryConfig.of(cfg.dataRoot().resolve("registry"))
           .withAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
       if (cfg.registryHtpasswd() != null) rc = rc.withHtpasswd(cfg.registryHtpasswd());
+      // TLS with this manager's certificate; nodes authenticate with theirs, people with htpasswd
+      // logins or Bearer tokens signed with a key every manager derives from the cluster key
+      rc = rc.withSwarmTls(credentials.registryTls());
+      byte[] ck = credentials.clusterKey();
+      if (ck != null) rc = rc.withTokens(tokenKey(ck), java.time.Duration.ofMinutes(5));
       ClusterRegistry r = ClusterRegistry.start(rc, new RaftClusterStore(store, nodeId), nodeId, addr,
           ClusterRegistry.DURABLE_TIMEOUT);
       LOG.info("cluster registry serving on " + addr);
@@ -80,6 +91,22 @@ final class ManagerRole {
       LOG.warning("the cluster registry could not start on " + addr + " (" + e.getMessage()
           + "); this manager runs without it (set --registry-addr, or none)");
       return null;
+    }
+  }
+
+  /** The swarm CA as this manager issues from it, or null when it is no manager. */
+  io.jswarm.manager.ca.CertificateAuthority ca() {
+    return manager == null ? null : ca;
+  }
+
+  /** The Bearer token key: HMAC of a label under the cluster key, so every manager accepts every manager's tokens. */
+  static byte[] tokenKey(byte[] clusterKey) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(clusterKey, "HmacSHA256"));
+      return mac.doFinal("jswarm registry token key v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 

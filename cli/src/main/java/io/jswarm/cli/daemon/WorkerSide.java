@@ -47,6 +47,8 @@ final class WorkerSide implements AutoCloseable {
   ImageResolver imageResolver() {
     io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();
     registry.setCredentialsFor(this::clusterLogin);
+    resolverClient = registry;
+    if (registryTls != null) registry.setTls(registryTls);
     return ref -> {
       io.jswarm.registry.client.ImageReference r;
       try {
@@ -139,12 +141,30 @@ final class WorkerSide implements AutoCloseable {
         .build();
   }
 
-  synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate) {
+  private volatile io.jswarm.registry.client.DistributionClient resolverClient;
+  private volatile javax.net.ssl.SSLContext registryTls;
+
+  /** This node's certificate for the swarm's registries (pulls, pushes, imports, resolving tags). */
+  /** Whether this node's certificate lets it store images in the swarm's registry (managers only). */
+  void setClusterPush(java.util.function.BooleanSupplier mayPush) {
+    engine.setClusterPush(mayPush);
+  }
+
+  void setRegistryTls(javax.net.ssl.SSLContext tls) {
+    registryTls = tls;
+    engine.setRegistryTls(tls);
+    var r = resolverClient;
+    if (r != null) r.setTls(tls);
+  }
+
+  /** @param dialManager opens a mutual-TLS channel to a manager's cluster port */
+  synchronized void startAgent(Supplier<List<String>> managerAddrs, Consumer<NodeUpdate> onNodeUpdate,
+      java.util.function.Function<String, io.grpc.ManagedChannel> dialManager) {
     if (agent != null) return;
     engine.setRegistryMirrors(registry -> clusterMirrors(registry, managerAddrs.get()));
-    engine.setClusterRegistries(new ClusterRegistryAddrs(() -> localRegistry.get(), managerAddrs, cfg.advertiseAddr()));
+    engine.setClusterRegistries(new ClusterRegistryAddrs(() -> localRegistry.get(), managerAddrs, cfg.advertiseAddr(), dialManager));
     Agent a = new Agent(new AgentConfig(nodeId, cfg.nodeName(), cfg.advertiseAddr(), managerAddrs, description(),
-        onNodeUpdate, networking()), engine);
+        onNodeUpdate, networking(), dialManager), engine);
     a.start();
     agent = a;
   }

@@ -61,7 +61,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
 
   public ControlService(SwarmNode node) {
     this.node = node;
-    this.logs = new LogFanIn();
+    this.logs = new LogFanIn(node::dialNode);
   }
 
   private Manager manager() throws StatusException {
@@ -106,7 +106,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         s.read(v -> {
           b.setNodes(v.nodes().size());
           b.setManagers((int) v.nodes().stream().filter(n -> n.getRole() == NodeSpec.Role.MANAGER).count());
-          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c.toBuilder().clearRegistrySecret()));
+          v.cluster().ifPresent(c -> b.setClusterId(c.getId()).setCluster(c.toBuilder().clearRegistrySecret().clearRootCaKeySealed()));
           return null;
         });
         s.leaderId().ifPresent(b::setLeaderNodeId);
@@ -171,7 +171,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
         }
         tx.update(c.toBuilder().setSpec(req.getSpec()).build());
       });
-      return s.read(v -> v.cluster()).orElseThrow().toBuilder().clearRegistrySecret().build();
+      return s.read(v -> v.cluster()).orElseThrow().toBuilder().clearRegistrySecret().clearRootCaKeySealed().build();
     });
   }
 
@@ -215,8 +215,40 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
       if (n.getRole() == NodeSpec.Role.MANAGER) {
         io.jswarm.manager.membership.MembershipService.removeManager(s, n.getId());
       }
-      s.update(tx -> tx.node(n.getId()).ifPresent(tx::delete));
+      // the node's certificate is refused from now on, on every manager (AuthorizingInterceptor)
+      s.update(tx -> {
+        tx.node(n.getId()).ifPresent(tx::delete);
+        tx.cluster().filter(c -> !c.getRemovedNodeIdsList().contains(n.getId()))
+            .ifPresent(c -> tx.update(c.toBuilder().addRemovedNodeIds(n.getId()).build()));
+      });
       return io.jswarm.api.RemoveNodeResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void swarmCa(io.jswarm.api.SwarmCaRequest req, StreamObserver<io.jswarm.api.SwarmCaResponse> out) {
+    Errors.unary(out, () -> {
+      store();
+      var ca = node.certificateAuthority().orElseThrow(() -> Status.FAILED_PRECONDITION
+          .withDescription("this manager holds no CA").asException());
+      if (req.getRotate()) {
+        if (req.getCaCertPem().isEmpty() != req.getCaKeyPem().isEmpty()) {
+          throw Status.INVALID_ARGUMENT.withDescription("--ca-cert and --ca-key go together").asException();
+        }
+        try {
+          ca.rotate(req.getCaCertPem(), req.getCaKeyPem());
+        } catch (java.security.cert.CertificateException e) {
+          throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
+        }
+      }
+      ca.finishRotationIfDone();
+      var b = io.jswarm.api.SwarmCaResponse.newBuilder().setRootCaPem(ca.rootPem()).setTrustedRootsPem(ca.trustedRootsPem())
+          .setCaDigest(store().read(v -> v.cluster().map(c -> c.getCaDigest()).orElse("")));
+      if (!req.getIssueClient().isEmpty()) {
+        String[] certKey = ca.issueClient(req.getIssueClient());
+        b.setClientCertPem(certKey[0]).setClientKeyPem(certKey[1]);
+      }
+      return b.build();
     });
   }
 

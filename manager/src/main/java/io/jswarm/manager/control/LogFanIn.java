@@ -1,7 +1,6 @@
 package io.jswarm.manager.control;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -24,9 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LogFanIn {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final java.util.function.Function<String, ManagedChannel> dial;
+
+  /** @param dial opens a channel to a node's cluster port (mutual TLS with this node's certificate) */
+  LogFanIn(java.util.function.Function<String, ManagedChannel> dial) {
+    this.dial = dial;
+  }
 
   private ManagedChannel channel(String addr) {
-    return channels.computeIfAbsent(addr, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+    return channels.computeIfAbsent(addr, dial);
   }
 
   void stream(List<Task> tasks, Map<String, Node> nodes, ServiceLogsRequest req, ServerCallStreamObserver<LogLine> out) {

@@ -102,6 +102,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   @Override
   public StreamObserver<WorkerMessage> session(StreamObserver<DispatcherMessage> out) {
     Session session = new Session((ServerCallStreamObserver<DispatcherMessage>) out);
+    // who is calling, from the certificate (null only in-process: benchmarks and tests)
+    session.caller = io.jswarm.pki.CallerIdentity.current().map(io.jswarm.pki.PeerIdentity::nodeId).orElse(null);
     return new StreamObserver<>() {
       @Override
       public void onNext(WorkerMessage m) {
@@ -133,6 +135,10 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       case HELLO -> hello(s, m.getHello());
       case HEARTBEAT -> {
         requireHello(s);
+        // a node removed with "node rm" loses its session at its next heartbeat
+        if (store.read(v -> v.node(s.nodeId)).isEmpty()) {
+          throw Status.PERMISSION_DENIED.withDescription("node " + s.nodeId + " was removed from the swarm").asException();
+        }
         lastSeen.put(s.nodeId, System.currentTimeMillis());
         s.send(DispatcherMessage.newBuilder()
             .setHeartbeatAck(HeartbeatAck.newBuilder().setPeriodMs(heartbeatMs())).build());
@@ -152,6 +158,9 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
 
   private void hello(Session s, Hello h) throws Exception {
     String id = h.getNodeId();
+    if (s.caller != null && !s.caller.equals(id)) {
+      throw Status.PERMISSION_DENIED.withDescription("node " + s.caller + " cannot open a session as node " + id).asException();
+    }
     if (store.read(v -> v.node(id)).isEmpty()) {
       throw Status.PERMISSION_DENIED.withDescription("node " + id + " is not part of this swarm; join it first").asException();
     }
@@ -177,7 +186,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
     NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(managerAddrs);
     v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
-    v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret()));
+    v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret())
+        .setTrustedRootsPem(c.getTrustedRootsPem().isEmpty() ? c.getRootCaPem() : c.getTrustedRootsPem()));
     return DispatcherMessage.newBuilder().setNodeUpdate(u).build();
   }
 
@@ -225,8 +235,10 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
         Set<String> nodes = new HashSet<>();
         Set<String> changedNodes = new HashSet<>();
         boolean networks = false;
+        boolean cluster = false; // the swarm's roots (CA rotation) and registry secret travel in every node's update
         for (StoreEvent e : events) {
           networks |= touchesNetworks(e);
+          cluster |= e.object().hasCluster();
           if (e.object().hasNode()) changedNodes.add(e.object().getNode().getId());
           if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
           if (e.newObject() != null && e.newObject().hasTask()) nodes.add(e.newObject().getTask().getNodeId());
@@ -241,7 +253,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
           Session s = sessions.get(n);
           if (s != null) s.sendIfChanged(assignmentsFor(n));
         }
-        if (!changedNodes.isEmpty()) {
+        if (!changedNodes.isEmpty() || cluster) {
+          boolean clusterChanged = cluster;
           // Status and heartbeat-driven fields are cleared from the update, so only changes that
           // matter to the node (role, spec, manager set) travel. A node's update depends only on
           // its own record and the manager set: rebuild it for the nodes that changed, and for
@@ -253,7 +266,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
           Map<Session, DispatcherMessage> updates = store.read(v -> {
             List<String> addrs = Managers.addrs(v);
             addrsUsed.set(addrs);
-            boolean all = !addrs.equals(prevAddrs);
+            boolean all = clusterChanged || !addrs.equals(prevAddrs);
             Map<Session, DispatcherMessage> out = new java.util.HashMap<>();
             for (Session s : open) {
               String id = s.nodeId;

@@ -8,6 +8,8 @@ import io.jswarm.api.DispatcherMessage;
 final class Session {
   private final ServerCallStreamObserver<DispatcherMessage> out;
   volatile String nodeId;
+  /** The node id in the caller's certificate; null for in-process sessions. */
+  volatile String caller;
   private DispatcherMessage lastAssignments;
   private DispatcherMessage lastNodeUpdate;
   private DispatcherMessage lastNetworkState;

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Join tokens in Swarm's format, {@code SWMTKN-1-<CA digest>-<secret>}: the digest is the
- * base-36 SHA-256 of the cluster's root key (50 chars), the secret 128 random bits in base 36
+ * base-36 SHA-256 of the swarm's root certificate (50 chars, {@code io.jswarm.pki.CaDigest}), the secret 128 random bits in base 36
  * (25 chars). A worker token and a manager token share the digest and differ in the secret.
  */
 public final class JoinTokens {
@@ -19,13 +19,6 @@ public final class JoinTokens {
   private JoinTokens() {}
 
   public record Parsed(String caDigest, String secret) {}
-
-  /** A new cluster root key digest (stand-in for the CA certificate's digest). */
-  public static String newCaDigest() {
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
-    return base36(sha256(key), 50);
-  }
 
   public static String newToken(String caDigest) {
     byte[] secret = new byte[16];

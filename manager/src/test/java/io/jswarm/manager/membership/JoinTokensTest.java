@@ -9,9 +9,16 @@ import io.jswarm.api.NodeSpec;
 import org.junit.jupiter.api.Test;
 
 class JoinTokensTest {
-  private final String ca = JoinTokens.newCaDigest();
+  private final String ca = io.jswarm.pki.SwarmCa.create("c1").digest();
   private final Cluster cluster = Cluster.newBuilder().setCaDigest(ca)
       .setWorkerJoinToken(JoinTokens.newToken(ca)).setManagerJoinToken(JoinTokens.newToken(ca)).build();
+
+  @Test
+  void tokenPinsTheRootCertificatesDigest() {
+    var root = io.jswarm.pki.SwarmCa.create("c1");
+    String t = JoinTokens.newToken(root.digest());
+    assertEquals(io.jswarm.pki.CaDigest.of(root.root()), JoinTokens.parse(t).orElseThrow().caDigest());
+  }
 
   @Test
   void tokensHaveSwarmsShape() {
@@ -33,7 +40,7 @@ class JoinTokensTest {
     StatusException bad = assertThrows(StatusException.class, () -> MembershipService.roleOf(cluster, "SWMTKN-1-nope"));
     assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
 
-    String otherCa = JoinTokens.newCaDigest();
+    String otherCa = io.jswarm.pki.SwarmCa.create("c1").digest();
     StatusException foreign = assertThrows(StatusException.class,
         () -> MembershipService.roleOf(cluster, JoinTokens.newToken(otherCa)));
     assertEquals(Status.Code.PERMISSION_DENIED, foreign.getStatus().getCode());

@@ -14,20 +14,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import java.util.function.Supplier;
 
 /**
  * An OCI Distribution v1.1 client on {@code java.net.http}: manifests (OCI and Docker, indexes
  * resolved to one platform), blobs streamed through digest verification, blob push (monolithic,
- * or chunked PATCHes when a chunk size is set) and manifest push; optional HTTP basic auth.
+ * or chunked PATCHes when a chunk size is set) and manifest push.
  *
- * <p>Scheme: each registry is probed once with {@code GET https://HOST/v2/}; when TLS cannot be
- * spoken there, plain HTTP is used (as Docker does for insecure registries; the cluster's built-in
- * registry speaks plain HTTP on the nodes' network unless given a certificate).
+ * <p>Scheme: each registry is probed once with {@code GET https://HOST/v2/}. Only registries
+ * listed as insecure ({@link #setInsecureRegistries}; loopback always) fall back to plain HTTP
+ * when that fails, as Docker does; for any other a TLS or certificate failure is the error.
+ *
+ * <p>Logins: Basic credentials (fixed, or per registry) are sent as they are to registries that
+ * take Basic. When the registry answers with a Bearer challenge (Docker's token flow), the client
+ * gets a token for each request's scope from the challenge's realm, sending the Basic credentials
+ * there, and caches it per registry and scope. With an {@link SSLContext} holding a client
+ * certificate, the certificate authenticates too (the swarm's nodes).
  */
 public final class DistributionClient {
   public static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
@@ -52,10 +59,12 @@ public final class DistributionClient {
   /** What a reference resolved to: the manifest the tag points at, and the image manifest picked from it. */
   public record Resolved(Manifest top, Manifest image) {}
 
-  private final HttpClient http;
+  private volatile HttpClient http;
   private final Credentials credentials;
   private final long chunkSize;
   private final Map<String, String> schemes = new ConcurrentHashMap<>();
+  private final BearerTokens bearer;
+  private volatile Predicate<String> insecure = InsecureRegistries.loopback();
   private volatile java.util.function.Function<String, java.util.List<String>> mirrors = r -> java.util.List.of();
 
   /**
@@ -86,10 +95,60 @@ public final class DistributionClient {
    * @param chunkSize upload blobs larger than this in PATCH chunks of this size; 0 = one PUT
    */
   public DistributionClient(Credentials credentials, long chunkSize) {
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    this(credentials, chunkSize, null);
+  }
+
+  /**
+   * @param credentials basic auth (sent to registries and to their token realms), or null
+   * @param chunkSize upload blobs larger than this in PATCH chunks of this size; 0 = one PUT
+   * @param tls the TLS context: trusted roots and optionally a client certificate (a node's, see
+   *     {@code SwarmTls.clientContext()}); null for the JVM's default trust store
+   */
+  public DistributionClient(Credentials credentials, long chunkSize, SSLContext tls) {
+    this.http = httpClient(tls);
     this.credentials = credentials;
     this.chunkSize = chunkSize;
+    this.bearer = new BearerTokens(http);
+  }
+
+  private static HttpClient httpClient(SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  /**
+   * Replaces the TLS context (a client that exists before the node has its certificate: the
+   * engine's); later requests use it, and every registry is probed again and asked for new tokens.
+   */
+  public void setTls(SSLContext tls) {
+    HttpClient h = httpClient(tls);
+    this.http = h;
+    bearer.reset(h);
+    schemes.clear();
+  }
+
+  /**
+   * Registries ({@code HOST:PORT}, or {@code HOST} for any port) that may be spoken to in plain
+   * HTTP when HTTPS fails there, Docker's {@code --insecure-registry}; loopback always may. Others
+   * are HTTPS only.
+   */
+  public void setInsecureRegistries(java.util.Collection<String> registries) {
+    setInsecure(InsecureRegistries.of(registries));
+  }
+
+  /** Tests: any policy, loopback included or not. */
+  void setInsecure(Predicate<String> policy) {
+    this.insecure = policy;
+    schemes.clear();
+  }
+
+  /** True when the registry asked this client for Bearer tokens (Docker's token flow). */
+  boolean usesTokens(String registry) {
+    return bearer.uses(registry);
   }
 
   // ------------------------------------------------------------------ pull
@@ -204,7 +263,7 @@ public final class DistributionClient {
     HttpResponse<byte[]> put = send(registry, HttpRequest.newBuilder(withDigest(location, digest))
         .header("Content-Type", "application/octet-stream")
         .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> counted), size)),
-        HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse.BodyHandlers.ofByteArray(), false);
     check(put, "blob " + digest);
     return true;
   }
@@ -270,16 +329,31 @@ public final class DistributionClient {
   }
 
   private String probe(String registry) {
+    IOException https;
     try {
-      http.send(HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/")).timeout(Duration.ofSeconds(10)).GET()
-          .build(), HttpResponse.BodyHandlers.discarding());
+      bearer.learn(registry, http.send(HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/"))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()));
       return "https";
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (IOException e) {
+      https = e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryClientException("interrupted", e);
+    }
+    boolean tls = https instanceof javax.net.ssl.SSLException || https.getCause() instanceof javax.net.ssl.SSLException
+        || String.valueOf(https.getMessage()).contains("SSL");
+    if (!insecure.test(registry)) {
+      throw new RegistryClientException("cannot reach registry " + registry + " over HTTPS: " + https
+          + (tls ? " (a TLS or certificate failure; plain HTTP is tried only for registries listed as insecure)" : ""),
+          https);
+    }
+    // an insecure registry: Docker tries plain HTTP after any HTTPS failure
+    try {
+      bearer.learn(registry, http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/"))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()));
       return "http";
     } catch (IOException e) {
-      if (e.getCause() instanceof javax.net.ssl.SSLException || String.valueOf(e.getMessage()).contains("SSL")) {
-        return "http";
-      }
+      e.addSuppressed(https);
       throw new RegistryClientException("cannot reach registry " + registry + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -288,13 +362,18 @@ public final class DistributionClient {
   }
 
   private <T> HttpResponse<T> send(String registry, HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
-    Credentials login = credentials != null ? credentials : credentialsFor.apply(registry);
-    if (login != null) {
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          (login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8)));
-    }
+    return send(registry, b, handler, true);
+  }
+
+  /**
+   * Sends with this registry's login; GET/HEAD that cannot reach it go to its mirrors.
+   *
+   * @param replayable the body can be sent again (so a 401 asking for a new token is retried once)
+   */
+  private <T> HttpResponse<T> send(String registry, HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler,
+      boolean replayable) {
     try {
-      return http.send(b.build(), handler);
+      return exchange(registry, b, handler, replayable);
     } catch (IOException e) {
       HttpRequest failed = b.build();
       if (failed.method().equals("GET") || failed.method().equals("HEAD")) {
@@ -302,7 +381,7 @@ public final class DistributionClient {
           try {
             URI u = failed.uri();
             String path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-            return http.send(b.uri(URI.create(base(m) + path)).build(), handler);
+            return exchange(m, b.uri(URI.create(base(m) + path)), handler, true);
           } catch (IOException | RegistryClientException other) {
             e.addSuppressed(other);
           } catch (InterruptedException ie) {
@@ -315,6 +394,55 @@ public final class DistributionClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryClientException("interrupted", e);
+    }
+  }
+
+  /** One request to one registry: its login set, and once more with a new token after a Bearer 401. */
+  private <T> HttpResponse<T> exchange(String registry, HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler,
+      boolean replayable) throws IOException, InterruptedException {
+    HttpRequest req = authorize(registry, b, null, false).build();
+    HttpResponse<T> r = http.send(req, handler);
+    if (r.statusCode() != 401 || !bearer.learn(registry, r) || !replayable) {
+      return r;
+    }
+    discard(r);
+    String wanted = bearer.challengedScope(registry);
+    return http.send(authorize(registry, b, wanted, true).build(), handler);
+  }
+
+  /**
+   * Sets the Authorization header: a Bearer token for the request's scope when the registry asked
+   * for tokens, else Basic credentials when there are any.
+   */
+  private HttpRequest.Builder authorize(String registry, HttpRequest.Builder b, String scope, boolean fresh)
+      throws IOException, InterruptedException {
+    Credentials login = credentials != null ? credentials : credentialsFor.apply(registry);
+    String basic = login == null ? null : BearerTokens.basic(login);
+    if (bearer.uses(registry)) {
+      HttpRequest peek = b.build();
+      String s = scope != null ? scope : BearerTokens.scopeOf(peek.method(), peek.uri());
+      // a per-registry login (the node's) goes only to a realm on that registry, and never in plain
+      // HTTP to a registry not listed as insecure
+      boolean keep = credentials == null && bearer.realmElsewhere(registry)
+          || bearer.realmInsecure(registry) && !insecure.test(registry);
+      String token = bearer.token(registry, s, keep ? null : basic, fresh);
+      if (token != null) {
+        return b.setHeader("Authorization", "Bearer " + token);
+      }
+    }
+    if (basic != null) {
+      b.setHeader("Authorization", basic);
+    }
+    return b;
+  }
+
+  private static void discard(HttpResponse<?> r) {
+    if (r.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // the response is dropped
+      }
     }
   }
 
@@ -345,7 +473,8 @@ public final class DistributionClient {
     } catch (IOException | RuntimeException ignored) {
       // not a spec error body
     }
-    String hint = status == 401 ? " (authentication required: give --username/--password)" : "";
+    String hint = status == 401 ? " (authentication required: give --username/--password)"
+        : status == 403 ? " (this login may not do that)" : "";
     return new RegistryClientException(status, code, what + ": HTTP " + status
         + (code.isEmpty() ? "" : " " + code) + (msg.isEmpty() ? "" : " " + msg) + hint);
   }

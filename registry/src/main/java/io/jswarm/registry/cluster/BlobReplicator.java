@@ -42,6 +42,8 @@ import java.util.logging.Logger;
  *   <li>watches blob records and copies every blob it lacks from a holder
  *       ({@code GET /_jswarm/blobs/<digest>} on the holder's registry, verified by size and digest,
  *       fsynced, renamed into place), then adds itself — so every manager ends up with every blob;
+ *       over TLS with this manager's certificate when the registries serve the swarm's identity,
+ *       else over plain HTTP with the cluster's registry secret;
  *       a periodic rescan retries what failed (a holder down, say);
  *   <li>fetches on demand when asked for a blob the metadata knows but its disk lacks
  *       ({@link #fetch}: pull-through; concurrent requests for one blob share one copy);
@@ -57,8 +59,9 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
   private final String selfId;
   private final String selfAddr;
   private final Duration durableTimeout;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
+  /** https with the manager's certificate when the registries serve the swarm's TLS identity, else http. */
+  private final String scheme;
   private final ConcurrentHashMap<Digest, CompletableFuture<Boolean>> inflight = new ConcurrentHashMap<>();
   private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "registry-replicator");
@@ -74,6 +77,23 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
    * @param durableTimeout how long a manifest PUT waits for its blobs to reach enough managers
    */
   public BlobReplicator(ClusterStore store, BlobStore blobs, String selfId, String selfAddr, Duration durableTimeout) {
+    this(store, blobs, selfId, selfAddr, durableTimeout, null);
+  }
+
+  /**
+   * @param tls the managers' client context ({@code SwarmTls.clientContext()}: this manager's
+   *     certificate, peers must be managers of the swarm) when the registries serve TLS; null copies
+   *     over plain HTTP with the cluster's registry secret
+   */
+  public BlobReplicator(ClusterStore store, BlobStore blobs, String selfId, String selfAddr, Duration durableTimeout,
+      javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+        .version(HttpClient.Version.HTTP_1_1);
+    if (tls != null) {
+      hb.sslContext(tls);
+    }
+    this.http = hb.build();
+    this.scheme = tls == null ? "http" : "https";
     this.store = store;
     this.blobs = blobs;
     this.selfId = selfId;
@@ -215,10 +235,11 @@ public final class BlobReplicator implements BlobPlacement, AutoCloseable {
 
   /** Streams the blob from a peer into a temporary next to its place, verifies, fsyncs, renames. */
   private void copy(Digest d, long size, String addr) throws IOException, InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://" + addr + "/_jswarm/blobs/" + d))
+    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(scheme + "://" + addr + "/_jswarm/blobs/" + d))
         .timeout(Duration.ofMinutes(30)).GET();
     String secret = store.registrySecret();
-    if (secret != null && !secret.isEmpty()) {
+    // with TLS the manager's certificate is the login (its role allows the peer endpoints)
+    if (scheme.equals("http") && secret != null && !secret.isEmpty()) {
       rb.header("Authorization", io.jswarm.registry.http.RegistryAccess.nodeAuthorization(secret));
     }
     HttpRequest req = rb.build();

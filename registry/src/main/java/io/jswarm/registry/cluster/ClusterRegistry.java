@@ -2,6 +2,7 @@ package io.jswarm.registry.cluster;
 
 import io.jswarm.registry.RegistryConfig;
 import io.jswarm.registry.RegistryServer;
+import io.jswarm.registry.SwarmTls;
 import io.jswarm.registry.store.BlobStore;
 import java.time.Duration;
 
@@ -35,18 +36,23 @@ public final class ClusterRegistry implements AutoCloseable {
   }
 
   /**
-   * Binds {@code cfg}'s address and starts replicating.
+   * Binds {@code cfg}'s address and starts replicating. With {@link RegistryConfig#withSwarmTls}
+   * the registry serves TLS and the managers copy blobs from each other with their certificates.
    *
    * @param advertised HOST:PORT other managers reach this registry at
    */
   public static ClusterRegistry start(RegistryConfig cfg, ClusterStore store, String selfId, String advertised,
       Duration durableTimeout) {
     BlobStore blobs = new BlobStore(cfg.root());
-    BlobReplicator replicator = new BlobReplicator(store, blobs, selfId, advertised, durableTimeout);
+    SwarmTls tls = cfg.swarmTls();
+    BlobReplicator replicator = new BlobReplicator(store, blobs, selfId, advertised, durableTimeout,
+        tls == null ? null : tls.clientContext());
     RegistryServer server;
     try {
+      // with the swarm's identity, nodes log in with their certificates: the shared secret is not accepted
       server = RegistryServer.start(cfg, new RaftRegistryMetadata(store), replicator,
-          io.jswarm.registry.http.RegistryAccess.of(store::anonymousPull, store::registrySecret));
+          io.jswarm.registry.http.RegistryAccess.of(store::anonymousPull,
+              tls == null ? store::registrySecret : () -> null));
     } catch (RuntimeException e) {
       replicator.close();
       throw e;

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BasicAuth {
   private final Map<String, String> hashes;
-  private final Set<Digest> verified = ConcurrentHashMap.newKeySet();
+  /** SHA-256 of a verified Authorization header → its user. */
+  private final Map<Digest, String> verified = new ConcurrentHashMap<>();
 
   private BasicAuth(Map<String, String> hashes) {
     this.hashes = hashes;
@@ -49,29 +49,40 @@ public final class BasicAuth {
 
   /** True when the Authorization header is present and is cached as verified (no bcrypt needed). */
   boolean knownGood(String authorization) {
-    return authorization != null && verified.contains(Digest.of(authorization.getBytes(StandardCharsets.UTF_8)));
+    return knownUser(authorization) != null;
+  }
+
+  /** The user of an Authorization header cached as verified, or null (then ask {@link #verifiedUser}). */
+  String knownUser(String authorization) {
+    return authorization == null ? null : verified.get(Digest.of(authorization.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Verifies an Authorization header; slow (bcrypt): call off the event loop. */
   boolean verify(String authorization) {
+    return verifiedUser(authorization) != null;
+  }
+
+  /** The user a Basic Authorization header logs in as, or null when it does not; slow (bcrypt). */
+  String verifiedUser(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return false;
+      return null;
     }
     String decoded;
     try {
       decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
     int colon = decoded.indexOf(':');
-    String hash = colon < 0 ? null : hashes.get(decoded.substring(0, colon));
+    String user = colon < 0 ? null : decoded.substring(0, colon);
+    String hash = user == null ? null : hashes.get(user);
     if (hash == null) {
-      return false;
+      return null;
     }
     boolean ok = BCrypt.verifyer().verify(decoded.substring(colon + 1).toCharArray(), hash.toCharArray()).verified;
     if (ok) {
-      verified.add(Digest.of(authorization.getBytes(StandardCharsets.UTF_8)));
+      verified.put(Digest.of(authorization.getBytes(StandardCharsets.UTF_8)), user);
     }
-    return ok;
+    return ok ? user : null;
   }
 }

@@ -80,6 +80,9 @@ final class Exchange {
     for (Map.Entry<String, String> h : r.headers.entrySet()) {
       resp.putHeader(h.getKey(), h.getValue());
     }
+    for (String c : r.challenges) {
+      resp.headers().add("WWW-Authenticate", c);
+    }
     boolean head = req.method() == HttpMethod.HEAD;
     if (r.file != null) {
       resp.putHeader("Content-Length", Long.toString(r.fileLength));

@@ -2,7 +2,9 @@ package io.jswarm.registry.http;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Map;
 final class Reply {
   final int status;
   final Map<String, String> headers = new LinkedHashMap<>();
+  /** WWW-Authenticate values, one header line each: clients read one challenge per line. */
+  final List<String> challenges = new ArrayList<>();
   byte[] body;
   Path file;
   long fileOffset;
@@ -27,6 +31,11 @@ final class Reply {
 
   Reply header(String name, Object value) {
     headers.put(name, String.valueOf(value));
+    return this;
+  }
+
+  Reply challenge(String value) {
+    challenges.add(value);
     return this;
   }
 

@@ -26,11 +26,13 @@ final class UploadHandler {
     this.ctx = ctx;
   }
 
-  void post(HttpServerRequest req, RepoName repo) {
+  /** @param mayMountFrom whether the client may read the repository a {@code mount} names */
+  void post(HttpServerRequest req, RepoName repo, java.util.function.Predicate<String> mayMountFrom) {
     String mount = req.getParam("mount");
     String from = req.getParam("from");
     String digestParam = req.getParam("digest");
-    Future<Reply> mounted = mount == null ? Future.succeededFuture(null)
+    // a mount the client may not read from becomes a plain upload, as the spec says for any mount refused
+    Future<Reply> mounted = mount == null || from == null || !mayMountFrom.test(from) ? Future.succeededFuture(null)
         : ctx.blocking(() -> tryMount(repo, Digest.parse(mount), from));
     mounted.onComplete(ar -> {
       if (ar.failed()) {

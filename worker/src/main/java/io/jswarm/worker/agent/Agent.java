@@ -1,7 +1,6 @@
 package io.jswarm.worker.agent;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.jswarm.api.Assignments;
 import io.jswarm.api.DispatcherGrpc;
@@ -194,7 +193,7 @@ public final class Agent implements AutoCloseable {
 
   /** Runs one session until it breaks; true if it got as far as a message from the dispatcher. */
   private boolean runSession(String addr) {
-    ManagedChannel ch = channels.computeIfAbsent(addr, a -> NettyChannelBuilder.forTarget(a).usePlaintext().build());
+    ManagedChannel ch = channels.computeIfAbsent(addr, cfg.dial());
     AtomicBoolean heard = new AtomicBoolean();
     CompletableFuture<Void> ended = new CompletableFuture<>();
     StreamObserver<WorkerMessage> out = DispatcherGrpc.newStub(ch).session(new StreamObserver<>() {
@@ -260,7 +259,13 @@ public final class Agent implements AutoCloseable {
     }
     if (ended.isCompletedExceptionally()) {
       ended.exceptionally(t -> {
-        LOG.info("session with {} ended: {}", addr, t.toString());
+        io.grpc.Status.Code c = io.grpc.Status.fromThrowable(t).getCode();
+        if (c == io.grpc.Status.Code.PERMISSION_DENIED || c == io.grpc.Status.Code.UNAUTHENTICATED) {
+          // not a network hiccup: the managers refuse this node (removed, or a certificate they do not trust)
+          LOG.warn("the manager at {} refused this node's session: {}", addr, io.grpc.Status.fromThrowable(t).getDescription());
+        } else {
+          LOG.info("session with {} ended: {}", addr, t.toString());
+        }
         return null;
       });
     }

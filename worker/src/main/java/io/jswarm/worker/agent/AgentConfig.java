@@ -12,6 +12,8 @@ import java.util.function.Supplier;
  *     reconnect, so it may follow membership changes
  * @param onNodeUpdate called (on the session's thread: hand work off) with the node's own record
  *     and the manager set whenever the dispatcher sends them
+ * @param dial opens a channel to a manager's cluster port (mutual TLS with the node's certificate,
+ *     the server checked to be a manager of this swarm)
  */
 public record AgentConfig(
     String nodeId,
@@ -20,16 +22,12 @@ public record AgentConfig(
     Supplier<List<String>> managerAddrs,
     NodeDescription description,
     java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate,
-    TaskNetworking networking) {
+    TaskNetworking networking,
+    java.util.function.Function<String, io.grpc.ManagedChannel> dial) {
 
+  /** For a node that does not follow role changes and has no task networking (tests). */
   public AgentConfig(String nodeId, String nodeName, String engineAddr, Supplier<List<String>> managerAddrs,
-      NodeDescription description, java.util.function.Consumer<io.jswarm.api.NodeUpdate> onNodeUpdate) {
-    this(nodeId, nodeName, engineAddr, managerAddrs, description, onNodeUpdate, TaskNetworking.NONE);
-  }
-
-  /** For a node that does not follow role changes (tests, plain workers). */
-  public AgentConfig(String nodeId, String nodeName, String engineAddr, Supplier<List<String>> managerAddrs,
-      NodeDescription description) {
-    this(nodeId, nodeName, engineAddr, managerAddrs, description, u -> { });
+      NodeDescription description, java.util.function.Function<String, io.grpc.ManagedChannel> dial) {
+    this(nodeId, nodeName, engineAddr, managerAddrs, description, u -> { }, TaskNetworking.NONE, dial);
   }
 }

@@ -26,6 +26,16 @@ public final class ClusterImages {
     this.registries = registries;
   }
 
+  private volatile java.util.function.BooleanSupplier mayPush = () -> true;
+
+  /**
+   * Whether this node may store images in the swarm's registry: managers may, workers may only
+   * pull (their certificate's role), so a worker's import stays on the worker.
+   */
+  void setMayPush(java.util.function.BooleanSupplier mayPush) {
+    this.mayPush = mayPush;
+  }
+
   /** HOST:PORT of the swarm's registries, the local one first; empty when there is none. */
   public List<String> registries() {
     try {
@@ -53,7 +63,7 @@ public final class ClusterImages {
    */
   public Optional<String> store(String name) {
     List<String> regs = registries();
-    if (regs.isEmpty() || !bare(name)) {
+    if (regs.isEmpty() || !bare(name) || !mayPush.getAsBoolean()) {
       return Optional.empty();
     }
     ImageReference ref = ImageReference.parse(name);

@@ -101,6 +101,14 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /** Registries to read from when one cannot be reached (see {@code DistributionClient.setMirrors}). */
+  /**
+   * The node's TLS identity for registries (the swarm's managers check its certificate; other
+   * registries are checked against the JVM's roots). Renewed certificates apply per handshake.
+   */
+  public void setRegistryTls(javax.net.ssl.SSLContext tls) {
+    registryClient.setTls(tls);
+  }
+
   public void setRegistryMirrors(java.util.function.Function<String, java.util.List<String>> mirrors) {
     registryClient.setMirrors(mirrors);
   }
@@ -116,6 +124,11 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /** Images of bare names (NAME[:TAG]) in the swarm's built-in registry: import stores, tasks pull. */
+  /** See {@link ClusterImages#setMayPush}. */
+  public void setClusterPush(java.util.function.BooleanSupplier mayPush) {
+    clusterImages.setMayPush(mayPush);
+  }
+
   public ClusterImages clusterImages() {
     return clusterImages;
   }
