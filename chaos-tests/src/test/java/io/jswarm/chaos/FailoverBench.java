@@ -45,8 +45,11 @@ public final class FailoverBench {
       print("leader kill -9 -> next write acknowledged", leader);
       print("worker kill -9 -> its tasks RUNNING elsewhere", worker);
       InfoResponse i = api.info("h1").orElseThrow();
-      System.out.println("defaults: heartbeat " + i.getCluster().getSpec().getHeartbeatPeriodMs() + " ms, node down grace "
-          + i.getCluster().getSpec().getNodeDownGraceMs() + " ms, election timeout 600-1200 ms");
+      var spec = i.getCluster().getSpec();
+      System.out.println("defaults: heartbeat " + spec.getHeartbeatPeriodMs() + " ms, node down grace "
+          + (spec.getNodeDownGraceMs() > 0 ? spec.getNodeDownGraceMs() + " ms" : spec.getGraceMultiplier() + " periods")
+          + ", unknown grace " + spec.getUnknownGraceMultiplier() + " x down grace after a leader change"
+          + ", election timeout 600-1200 ms");
     } finally {
       if (api != null) api.close();
       lab.close();

@@ -240,7 +240,14 @@ class HaClusterIT {
     api.reset("h4");
     Lab.await(Duration.ofSeconds(30), () -> lab.jswarm("h1", "node", "ls").out().lines()
         .anyMatch(l -> l.contains(lab.nodeName("h4")) && l.contains("Down")), "h4 Down");
-    lab.jswarmOk("h1", "node", "rm", lab.nodeName("h4"));
+    // a manager, though down, is still a Raft member: demote it first, or force (Docker's rule)
+    var unforced = lab.jswarm("h1", "node", "rm", lab.nodeName("h4"));
+    assertNotEquals(0, unforced.exit());
+    assertTrue(unforced.err().contains("It must be demoted to worker before removal"), unforced.all());
+    assertEquals(4, members("h1"), "the refused rm changed nothing");
+    assertTrue(lab.jswarmOk("h1", "node", "ls").out().lines()
+        .anyMatch(l -> l.contains(lab.nodeName("h4")) && l.contains("Unreachable")), "the dead manager is not shown Reachable");
+    lab.jswarmOk("h1", "node", "rm", "--force", lab.nodeName("h4"));
     Lab.await(Duration.ofSeconds(30), () -> members("h1") == 3
         && !lab.jswarm("h1", "node", "ls").out().contains(lab.nodeName("h4")), "h4 gone from the managers");
     // writes still work with the group back at three
@@ -253,7 +260,10 @@ class HaClusterIT {
     String before = lab.jswarmOk("h1", "node", "ls").out();
     var live = lab.jswarm("h1", "node", "rm", lab.nodeName("h2"));
     assertNotEquals(0, live.exit());
-    assertTrue(live.err().contains("is not down"), live.all());
+    assertTrue(live.err().contains("is a cluster manager"), live.all());
+    var liveWorker = lab.jswarm("h1", "node", "rm", lab.nodeName("h5"));
+    assertNotEquals(0, liveWorker.exit());
+    assertTrue(liveWorker.err().contains("is not down"), liveWorker.all());
 
     var twice = lab.jswarm("h5", "swarm", "join", "--token", lab.jswarmOk("h1", "swarm", "join-token", "-q", "worker").out().trim(),
         lab.ip("h1") + ":2377");

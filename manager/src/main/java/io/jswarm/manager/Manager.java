@@ -30,7 +30,8 @@ public final class Manager implements AutoCloseable {
         new ReplicatedOrchestrator(store),
         new SchedulerComponent(store),
         new TaskReaper(store),
-        new io.jswarm.manager.membership.RoleManager(store));
+        new io.jswarm.manager.membership.RoleManager(store),
+        new io.jswarm.manager.membership.ReachabilityKeeper(store));
   }
 
   public void start() {

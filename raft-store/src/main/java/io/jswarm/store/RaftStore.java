@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -67,6 +69,7 @@ public final class RaftStore implements AutoCloseable {
   /** TLS for this member's own client, when the group speaks TLS. */
   private volatile org.apache.ratis.conf.Parameters clientParameters;
   private final ExecutorService calls;
+  private final LeaderWait leaderWait;
   private final Object clientLock = new Object();
   private RaftClient client; // guarded by clientLock
   private List<RaftPeer> clientPeers = List.of(); // guarded by clientLock
@@ -83,6 +86,10 @@ public final class RaftStore implements AutoCloseable {
     this.server = server;
     this.clientProperties = clientProperties;
     AtomicInteger n = new AtomicInteger();
+    // An election takes up to one election timeout, two after a split vote: a write waits that
+    // long for a leader, not the whole write timeout (see LeaderWait).
+    this.leaderWait = new LeaderWait(() -> leaderPeerId().isPresent(),
+        2 * config.electionTimeoutMax().toNanos(), System::nanoTime);
     this.calls = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "raft-store-call-" + config.selfId() + "-" + n.incrementAndGet());
       t.setDaemon(true);
@@ -343,7 +350,11 @@ public final class RaftStore implements AutoCloseable {
     Future<RaftClientReply> f = calls.submit(c);
     RaftClientReply reply;
     try {
-      reply = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      reply = leaderWait.get(f, deadlineNanos);
+    } catch (LeaderWait.NoLeader e) {
+      f.cancel(true);
+      throw new UnavailableException(what + " refused after " + e.getMessage() + ": " + unavailability()
+          + ". It may still be applied later if a leader returns: re-read before retrying");
     } catch (TimeoutException e) {
       f.cancel(true);
       throw new UnavailableException(what + " not confirmed within " + config.writeTimeout() + ": "
@@ -514,6 +525,33 @@ public final class RaftStore implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------ membership
+
+  /**
+   * Which members this one can vouch for, by id: true when heard from within two election
+   * timeouts, false when not. The leader judges every follower from its last RPC; a follower
+   * knows only itself and the leader it follows, and leaves the others out (unknown).
+   */
+  public Map<String, Boolean> reachability() {
+    Map<String, Boolean> out = new HashMap<>();
+    if (closed) {
+      return out;
+    }
+    try {
+      RaftServer.Division d = server.getDivision(GROUP_ID);
+      out.put(config.selfId(), true);
+      if (d.getInfo().isLeader()) {
+        long fresh = 2 * config.electionTimeoutMax().toMillis();
+        for (RaftProtos.ServerRpcProto f : d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+          out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs() < fresh);
+        }
+      } else {
+        leaderPeerId().ifPresent(l -> out.put(l.toString(), true));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: no Raft view for reachability", config.selfId(), e);
+    }
+    return out;
+  }
 
   /** The voting members in the current configuration, sorted by id. */
   public List<Member> members() {

@@ -70,8 +70,13 @@ final class RatisProperties {
   static RaftProperties client(RaftStoreConfig c) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
-    // one attempt may not take the whole write timeout: leave room for a retry on a new leader
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(500, c.writeTimeout().toMillis() / 2)));
+    // One attempt may not take the whole write timeout: leave room for a retry on a new leader.
+    // An attempt sent to a leader that died silently (host gone, partition) hangs until this
+    // timeout, so it is at most one election timeout: by then the election has a winner to retry
+    // on. A retry of a slow but live attempt is safe: it keeps its call id, and the leader's retry
+    // cache answers it with the first attempt's result.
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(500,
+        Math.min(c.writeTimeout().toMillis() / 2, c.electionTimeoutMax().toMillis()))));
     return p;
   }
 

@@ -34,6 +34,11 @@ public final class InfoCommand extends ClientCommand {
       if (!i.getRegistryAddr().isEmpty()) out().println(" Registry: " + i.getRegistryAddr());
       var c = i.getCluster().getSpec();
       out().println(" Heartbeat Period: " + Output.humanDuration(c.getHeartbeatPeriodMs()));
+      // unset multipliers mean the defaults of the manager's HeartbeatSettings (3 and 2)
+      out().println(" Node Down Grace: " + (c.getNodeDownGraceMs() > 0 ? Output.humanDuration(c.getNodeDownGraceMs())
+          : (c.getGraceMultiplier() > 0 ? c.getGraceMultiplier() : 3) + " heartbeat periods"));
+      out().println(" Unknown Grace After Leader Change: " + (c.getUnknownGraceMultiplier() > 0 ? c.getUnknownGraceMultiplier() : 2)
+          + " x node down grace");
       out().println(" Task History Retention Limit: " + c.getTaskHistoryLimit());
       out().println(" Registry Anonymous Pull: " + c.getRegistryAnonymousPull());
     }

@@ -60,18 +60,22 @@ public final class NodeCommand implements Runnable {
     protected int run() {
       List<Node> out = new ArrayList<>();
       for (String r : refs) {
-        String ref = r.equals("self") ? client().control().info(InfoRequest.getDefaultInstance()).getNodeId() : r;
-        out.add(client().control().getNode(GetNodeRequest.newBuilder().setRef(ref).build()));
+        out.add(client().control().getNode(GetNodeRequest.newBuilder().setRef(nodeRef(this, r)).build()));
       }
       out().println(Output.jsonArray(out));
       return 0;
     }
   }
 
+  /** What the user typed for a node, with {@code self} (as in Docker) the node of the daemon this command talks to. */
+  static String nodeRef(ClientCommand c, String ref) {
+    return "self".equals(ref) ? c.client().control().info(InfoRequest.getDefaultInstance()).getNodeId() : ref;
+  }
+
   /** Reads a node, changes its spec, writes it back with the version read. */
   abstract static class SpecChange extends ClientCommand {
     protected void change(String ref, java.util.function.UnaryOperator<io.jswarm.api.NodeSpec> f) {
-      Node n = client().control().getNode(GetNodeRequest.newBuilder().setRef(ref).build());
+      Node n = client().control().getNode(GetNodeRequest.newBuilder().setRef(nodeRef(this, ref)).build());
       client().control().updateNode(io.jswarm.api.UpdateNodeRequest.newBuilder().setNodeRef(n.getId())
           .setVersion(n.getMeta().getVersion()).setSpec(f.apply(n.getSpec())).build());
     }
@@ -150,7 +154,7 @@ public final class NodeCommand implements Runnable {
     @Override
     protected int run() {
       for (String r : refs) {
-        client().control().removeNode(io.jswarm.api.RemoveNodeRequest.newBuilder().setRef(r).setForce(force).build());
+        client().control().removeNode(io.jswarm.api.RemoveNodeRequest.newBuilder().setRef(nodeRef(this, r)).setForce(force).build());
         out().println(r);
       }
       return 0;
@@ -166,7 +170,7 @@ public final class NodeCommand implements Runnable {
     protected int run() {
       List<String> nodes = new ArrayList<>();
       if (refs.isEmpty()) nodes.add(client().control().info(InfoRequest.getDefaultInstance()).getNodeId());
-      for (String r : refs) nodes.add(r.equals("self") ? client().control().info(InfoRequest.getDefaultInstance()).getNodeId() : r);
+      for (String r : refs) nodes.add(nodeRef(this, r));
       var resp = client().control().listTasks(io.jswarm.api.ListTasksRequest.newBuilder().addAllNodeRefs(nodes).build());
       if ("json".equals(format)) {
         out().println(Output.jsonArray(resp.getTasksList()));

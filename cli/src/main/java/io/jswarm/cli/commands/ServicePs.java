@@ -29,7 +29,7 @@ public final class ServicePs extends ClientCommand {
       if (kv.length != 2) throw new IllegalArgumentException("bad filter \"" + f + "\": use key=value");
       switch (kv[0]) {
         case "desired-state" -> req.addDesiredStates(TaskState.valueOf(kv[1].toUpperCase()));
-        case "node" -> req.addNodeRefs(kv[1]);
+        case "node" -> req.addNodeRefs(NodeCommand.nodeRef(this, kv[1]));
         default -> throw new IllegalArgumentException("unknown filter \"" + kv[0] + "\": use desired-state or node");
       }
     }

@@ -112,7 +112,9 @@ public final class SwarmCommand implements Runnable {
   @Command(name = "update", description = "Update the swarm's settings (applied without restarts).")
   public static final class Update extends ClientCommand {
     @Option(names = "--heartbeat-period", description = "Period of node heartbeats (e.g. 1s)") String heartbeat;
-    @Option(names = "--node-down-grace", description = "Missed-heartbeat time after which a node is down (e.g. 3s)") String grace;
+    @Option(names = "--node-down-grace", description = "Missed-heartbeat time after which a node is down (e.g. 3s); overrides --grace-multiplier") String grace;
+    @Option(names = "--grace-multiplier", paramLabel = "N", description = "Heartbeat periods a node may miss before it is down (default 3); clears --node-down-grace") Integer graceMultiplier;
+    @Option(names = "--unknown-grace-multiplier", paramLabel = "N", description = "After a leader change, nodes are Unknown for N times the down grace before they can be down (default 2)") Integer unknownMultiplier;
     @Option(names = "--election-timeout", description = "Raft election timeout upper bound (e.g. 2s); taken by each manager at its next start") String election;
     @Option(names = "--task-history-limit", description = "Task history retention limit per slot") Long historyLimit;
     @Option(names = "--snapshot-interval", description = "Raft log entries between snapshots") Long snapshotInterval;
@@ -131,9 +133,12 @@ public final class SwarmCommand implements Runnable {
       if (heartbeat != null) {
         long hb = io.jswarm.cli.Durations.parseMillis(heartbeat);
         spec.setHeartbeatPeriodMs(hb);
-        if (grace == null && spec.getNodeDownGraceMs() < 3 * hb) spec.setNodeDownGraceMs(3 * hb);
+        // an explicit grace shorter than the new period would be refused; one left unset follows the period
+        if (grace == null && spec.getNodeDownGraceMs() != 0 && spec.getNodeDownGraceMs() < 3 * hb) spec.setNodeDownGraceMs(3 * hb);
       }
+      if (graceMultiplier != null) spec.setGraceMultiplier(positive("--grace-multiplier", graceMultiplier)).setNodeDownGraceMs(0);
       if (grace != null) spec.setNodeDownGraceMs(io.jswarm.cli.Durations.parseMillis(grace));
+      if (unknownMultiplier != null) spec.setUnknownGraceMultiplier(positive("--unknown-grace-multiplier", unknownMultiplier));
       if (election != null) spec.setElectionTimeoutMs(io.jswarm.cli.Durations.parseMillis(election));
       if (historyLimit != null) spec.setTaskHistoryLimit(historyLimit);
       if (snapshotInterval != null) spec.setSnapshotInterval(snapshotInterval);
@@ -148,6 +153,11 @@ public final class SwarmCommand implements Runnable {
           .setVersion(cluster.getMeta().getVersion()).setSpec(spec).build());
       out().println("Swarm updated.");
       return 0;
+    }
+
+    private static int positive(String flag, int n) {
+      if (n < 1) throw new io.jswarm.cli.CliException("Error: " + flag + " must be at least 1");
+      return n;
     }
   }
 }

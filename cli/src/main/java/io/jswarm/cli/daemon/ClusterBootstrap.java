@@ -7,7 +7,7 @@ import io.jswarm.api.Node;
 import io.jswarm.api.NodeDescription;
 import io.jswarm.api.NodeSpec;
 import io.jswarm.api.NodeStatus;
-import io.jswarm.manager.dispatcher.Dispatcher;
+import io.jswarm.manager.dispatcher.HeartbeatSettings;
 import io.jswarm.manager.ca.CertificateAuthority;
 import io.jswarm.pki.SwarmCa;
 import io.jswarm.manager.orchestrator.TaskReaper;
@@ -22,8 +22,9 @@ final class ClusterBootstrap {
     return CertificateAuthority.install(Cluster.newBuilder().setId(clusterId), ca, clusterKey).setCreatedAtMs(nowMs)
         .setRegistrySecret(newRegistrySecret())
         .setSpec(ClusterSpec.newBuilder()
-            .setHeartbeatPeriodMs(Dispatcher.DEFAULT_HEARTBEAT_MS)
-            .setNodeDownGraceMs(Dispatcher.DEFAULT_GRACE_MS)
+            .setHeartbeatPeriodMs(HeartbeatSettings.DEFAULT_HEARTBEAT_MS)
+            .setGraceMultiplier(HeartbeatSettings.DEFAULT_GRACE_MULTIPLIER)
+            .setUnknownGraceMultiplier(HeartbeatSettings.DEFAULT_UNKNOWN_GRACE_MULTIPLIER)
             .setTaskHistoryLimit(TaskReaper.DEFAULT_HISTORY_LIMIT)
             .setSnapshotInterval(RaftStoreConfig.DEFAULT_SNAPSHOT_INTERVAL)
             .setElectionTimeoutMs(RaftStoreConfig.DEFAULT_ELECTION_TIMEOUT_MAX.toMillis()))

@@ -100,6 +100,8 @@ final class WorkerSide implements AutoCloseable {
 
   /** The node credential, for the swarm's own registries only. */
   private io.jswarm.registry.client.DistributionClient.Credentials clusterLogin(String registry) {
+    // with the swarm's TLS identity the node's certificate is its login; the shared secret is not accepted
+    if (registryTls != null) return null;
     String secret = registrySecret.get();
     if (secret == null || secret.isEmpty() || !engine.clusterImages().registries().contains(registry)) return null;
     return new io.jswarm.registry.client.DistributionClient.Credentials(

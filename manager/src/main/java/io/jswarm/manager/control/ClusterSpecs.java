@@ -11,8 +11,12 @@ final class ClusterSpecs {
     if (s.getHeartbeatPeriodMs() < 100 || s.getHeartbeatPeriodMs() > 3_600_000) {
       throw ServiceSpecs.invalid("heartbeat period must be between 100ms and 1h");
     }
-    if (s.getNodeDownGraceMs() < s.getHeartbeatPeriodMs()) {
+    if (s.getNodeDownGraceMs() != 0 && s.getNodeDownGraceMs() < s.getHeartbeatPeriodMs()) {
       throw ServiceSpecs.invalid("node down grace must be at least one heartbeat period");
+    }
+    if (s.getGraceMultiplier() > 100) throw ServiceSpecs.invalid("grace multiplier must be between 1 and 100 heartbeat periods");
+    if (s.getUnknownGraceMultiplier() > 20) {
+      throw ServiceSpecs.invalid("unknown grace multiplier must be between 1 and 20 (times the node down grace)");
     }
     if (s.getTaskHistoryLimit() < 0 || s.getTaskHistoryLimit() > 1000) {
       throw ServiceSpecs.invalid("task history limit must be between 0 and 1000");

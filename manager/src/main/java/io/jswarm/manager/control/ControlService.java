@@ -207,12 +207,10 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     Errors.unary(out, () -> {
       RaftStore s = store();
       Node n = Refs.resolve("node", req.getRef(), s.read(StoreView::nodes), Node::getId, x -> x.getSpec().getName());
-      boolean down = n.getStatus().getState() == io.jswarm.api.NodeStatus.State.DOWN;
-      if (!down && !req.getForce()) {
-        throw Status.FAILED_PRECONDITION.withDescription("node " + n.getSpec().getName()
-            + " is not down and can't be removed; stop it first, or use --force").asException();
-      }
-      if (n.getRole() == NodeSpec.Role.MANAGER) {
+      String raftId = n.hasManagerStatus() && !n.getManagerStatus().getRaftId().isEmpty() ? n.getManagerStatus().getRaftId() : n.getId();
+      boolean raftMember = s.members().stream().anyMatch(m -> m.id().equals(raftId));
+      NodeRemoval.check(n, raftMember, req.getForce());
+      if (n.getRole() == NodeSpec.Role.MANAGER || raftMember) {
         io.jswarm.manager.membership.MembershipService.removeManager(s, n.getId());
       }
       // the node's certificate is refused from now on, on every manager (AuthorizingInterceptor)
@@ -273,11 +271,8 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
 
   /** Leadership is Raft's fact, not a stored one: fill it in at read time. */
   private List<Node> withLeader(List<Node> nodes) throws StatusException {
-    String leader = store().leaderId().orElse("");
-    return nodes.stream().map(n -> n.hasManagerStatus()
-        ? n.toBuilder().setManagerStatus(n.getManagerStatus().toBuilder()
-            .setLeader(n.getManagerStatus().getRaftId().equals(leader))).build()
-        : n).toList();
+    RaftStore s = store();
+    return ManagerReachability.apply(nodes, s.leaderId().orElse(""), s.reachability());
   }
 
   @Override

@@ -35,11 +35,16 @@ final class Session {
   }
 
   synchronized void close(Status status) {
+    close(status, null);
+  }
+
+  /** Ends the stream with {@code status} and, on an error, {@code trailers} (may be null). */
+  synchronized void close(Status status, io.grpc.Metadata trailers) {
     if (closed) return;
     closed = true;
     try {
       if (status.isOk()) out.onCompleted();
-      else out.onError(status.asRuntimeException());
+      else out.onError(status.asRuntimeException(trailers));
     } catch (IllegalStateException alreadyClosed) {
       // the call ended from the other side first
     }

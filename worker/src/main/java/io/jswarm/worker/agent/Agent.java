@@ -54,6 +54,7 @@ public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   private static final long RECONCILE_EVERY_MS = 5_000;
   private static final long MAX_BACKOFF_MS = 5_000;
+  private static final int MAX_HINTS_IN_A_ROW = 3;
 
   private final AgentConfig cfg;
   private final LocalEngine engine;
@@ -66,9 +67,16 @@ public final class Agent implements AutoCloseable {
   private final AtomicBoolean reconcileQueued = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
+  /**
+   * The last full set from a dispatcher. Deliberately kept when a session breaks: a node cut off
+   * from the managers keeps running its tasks, and only the next full set (every Hello gets one)
+   * can stop what it leaves out.
+   */
   private volatile List<Task> assignments;
   private volatile long heartbeatMs = 1_000;
   private volatile Session session;
+  /** The leader's address named by the manager that last refused our session (see LeaderHint), or null. */
+  private volatile String leaderHint;
   private Thread sessionThread;
   private final HealthMonitor health;
   private AutoCloseable exitSubscription;
@@ -167,10 +175,17 @@ public final class Agent implements AutoCloseable {
   private void sessionLoop() {
     int attempt = 0;
     int next = 0;
+    int hintsInARow = 0;
     while (!closed) {
       List<String> addrs = cfg.managerAddrs().get();
-      if (addrs != null && !addrs.isEmpty()) {
-        String addr = addrs.get(Math.floorMod(next++, addrs.size()));
+      // A follower that refused us named the leader: go there at once, but not forever (views
+      // of the leader can be stale during an election, and two stale hints could ping-pong).
+      String hint = leaderHint;
+      leaderHint = null;
+      boolean hinted = hint != null && hintsInARow < MAX_HINTS_IN_A_ROW;
+      hintsInARow = hinted ? hintsInARow + 1 : 0;
+      if (hinted || (addrs != null && !addrs.isEmpty())) {
+        String addr = hinted ? hint : addrs.get(Math.floorMod(next++, addrs.size()));
         try {
           if (runSession(addr)) {
             attempt = 0;
@@ -181,6 +196,9 @@ public final class Agent implements AutoCloseable {
       }
       if (closed) {
         return;
+      }
+      if (leaderHint != null && hintsInARow < MAX_HINTS_IN_A_ROW) {
+        continue; // straight to the leader it named
       }
       long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt++, 6));
       try {
@@ -221,6 +239,7 @@ public final class Agent implements AutoCloseable {
 
       @Override
       public void onError(Throwable t) {
+        leaderHint = io.jswarm.api.LeaderHint.from(t);
         ended.completeExceptionally(t);
       }
 
