@@ -24,6 +24,17 @@ public final class TaskStates {
     return to;
   }
 
+  /**
+   * The one "task is live" rule: it is meant to run (desired state RUNNING or earlier) and has
+   * not been seen to end. A live task fills its slot (replicated: service and slot number;
+   * global: service and node), and the store refuses a create that would put a second live task
+   * of the same spec version in a slot.
+   */
+  public static boolean isLive(Task t) {
+    return t.getDesiredState().getNumber() <= TaskState.RUNNING.getNumber()
+        && !isTerminal(t.getStatus().getState());
+  }
+
   /** States past RUNNING: the container is gone or never ran. */
   public static boolean isTerminal(TaskState s) {
     return s.getNumber() > TaskState.RUNNING.getNumber();

@@ -14,14 +14,19 @@ import io.jswarm.api.TaskStatus;
 import io.jswarm.manager.orchestrator.ReplicatedOrchestrator;
 import io.jswarm.manager.orchestrator.TaskReaper;
 import io.jswarm.manager.scheduler.SchedulerComponent;
+import io.jswarm.store.BatchLimits;
 import io.jswarm.store.Member;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.RaftStoreConfig;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +157,21 @@ class ManagerComponentsTest {
       tx.update(n.toBuilder().setStatus(n.getStatus().toBuilder().setState(NodeStatus.State.DOWN)).build());
     });
     await(() -> live("s3").size() == 2 && live("s3").stream().allMatch(t -> t.getNodeId().equals("n1")), "all on n1");
+  }
+
+  @Test
+  void aServiceTooLargeForOneEntryConvergesInBoundedEntries() throws Exception {
+    int replicas = 3 * BatchLimits.DEFAULT_MAX_CHANGES + 50;
+    store.update(tx -> tx.create(Fixtures.service("big", replicas, RestartPolicy.Condition.ANY)));
+    await(() -> live("big").size() == replicas && live("big").stream().noneMatch(t -> t.getNodeId().isEmpty()),
+        replicas + " tasks placed");
+    // every task was last written by the scheduler: no entry carried more than the limit
+    Map<Long, Long> perEntry = live("big").stream().collect(Collectors.groupingBy(
+        t -> t.getMeta().getVersion(), Collectors.counting()));
+    assertTrue(perEntry.size() >= 4, "placements spread over several entries: " + perEntry);
+    assertTrue(perEntry.values().stream().allMatch(n -> n <= BatchLimits.DEFAULT_MAX_CHANGES), perEntry.toString());
+    Set<Long> slots = new HashSet<>();
+    live("big").forEach(t -> slots.add(t.getSlot()));
+    assertEquals(replicas, slots.size(), "one live task per slot");
   }
 }

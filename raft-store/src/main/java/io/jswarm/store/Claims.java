@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Things only one object may hold at a time: an address on a network, a VNI, a network name, a
@@ -23,7 +24,8 @@ import java.util.Map;
 final class Claims {
   private final Map<String, String> owners = new HashMap<>();
   // Network id -> allocated subnet, for the overlap check (subnets are few: a linear scan).
-  private final Map<String, String> subnets = new HashMap<>();
+  // Sorted: the overlap reported must be the same on every replica, whatever its map's history.
+  private final Map<String, String> subnets = new TreeMap<>();
 
   static List<String> of(StoreObject o) {
     List<String> out = new ArrayList<>();
@@ -88,6 +90,39 @@ final class Claims {
     String me = StoreObjects.describe(o);
     for (String c : of(o)) owners.put(c, me);
     if (o.hasNetwork() && !o.getNetwork().getSubnet().isEmpty()) subnets.put(o.getNetwork().getId(), o.getNetwork().getSubnet());
+  }
+
+  /**
+   * A live task or a service holding an address on {@code networkId}, or null. (Nodes' ingress
+   * addresses do not count: they are the mesh's, not a user of the network.) A scan: network
+   * deletes are rare.
+   */
+  String addressHolderOn(String networkId) {
+    String suffix = " on network " + networkId;
+    String first = null; // the smallest, not the first met: hash order differs between replicas
+    for (Map.Entry<String, String> e : owners.entrySet()) {
+      if (e.getKey().startsWith("address ") && e.getKey().endsWith(suffix)
+          && (e.getValue().startsWith("task ") || e.getValue().startsWith("service "))
+          && (first == null || e.getValue().compareTo(first) < 0)) {
+        first = e.getValue();
+      }
+    }
+    return first;
+  }
+
+  void clear() {
+    owners.clear();
+    subnets.clear();
+  }
+
+  /** Claim → holder, for the state digest. */
+  Map<String, String> owners() {
+    return owners;
+  }
+
+  /** Network id → subnet, for the state digest. */
+  Map<String, String> subnets() {
+    return subnets;
   }
 
   void remove(StoreObject o) {

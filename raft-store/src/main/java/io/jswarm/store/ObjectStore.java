@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +44,7 @@ final class ObjectStore extends ObjectView {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<ObjectCase, TreeMap<String, StoreObject>> objects = new EnumMap<>(ObjectCase.class);
-  private final Map<String, TreeSet<String>> tasksByService = new HashMap<>();
-  private final Map<String, TreeSet<String>> tasksByNode = new HashMap<>();
-  private final Map<String, String> serviceIdByName = new HashMap<>();
-  private final Map<String, String> networkIdByName = new HashMap<>();
-  private final Claims claims = new Claims();
+  private final Indexes indexes = new Indexes();
   private final CopyOnWriteArraySet<Consumer<List<StoreEvent>>> watchers = new CopyOnWriteArraySet<>();
   private long index;
 
@@ -110,12 +105,12 @@ final class ObjectStore extends ObjectView {
 
   @Override
   List<StoreObject> tasksWithService(String serviceId) {
-    return tasksIn(tasksByService.get(serviceId));
+    return tasksIn(indexes.tasksByService.get(serviceId));
   }
 
   @Override
   List<StoreObject> tasksOnNode(String nodeId) {
-    return tasksIn(tasksByNode.get(nodeId));
+    return tasksIn(indexes.tasksByNode.get(nodeId));
   }
 
   private List<StoreObject> tasksIn(TreeSet<String> ids) {
@@ -132,30 +127,52 @@ final class ObjectStore extends ObjectView {
 
   @Override
   Optional<StoreObject> networkNamed(String name) {
-    String id = networkIdByName.get(name);
+    String id = indexes.networkIdByName.get(name);
     return id == null ? Optional.empty() : get(ObjectCase.NETWORK, id);
   }
 
   @Override
+  long[] fingerprint(ObjectCase kind) {
+    TreeMap<String, StoreObject> byId = objects.get(kind);
+    return new long[] {byId == null ? 0 : byId.size(), indexes.maxVersion(kind)};
+  }
+
+  @Override
   Optional<StoreObject> serviceNamed(String name) {
-    String id = serviceIdByName.get(name);
+    String id = indexes.serviceIdByName.get(name);
     return id == null ? Optional.empty() : get(ObjectCase.SERVICE, id);
   }
 
   // ------------------------------------------------------------------ apply
 
+  /** Applies {@code batch} as an entry of the term it names (tests and old entries: unfenced). */
+  String apply(StoreBatch batch, long entryIndex) {
+    return apply(batch, entryIndex, batch.getTerm());
+  }
+
   /**
-   * Applies {@code batch} as the entry at {@code entryIndex}.
+   * Applies {@code batch} as the entry at {@code entryIndex}, appended to the log in
+   * {@code entryTerm}. In order: the term fence, the reads, then the actions one by one, then
+   * the slots of the tasks it created. Every check reads only the batch and the state, so every
+   * replica answers the same.
    *
    * @return null when applied, else why the whole batch was rejected (nothing changed)
    */
-  String apply(StoreBatch batch, long entryIndex) {
+  String apply(StoreBatch batch, long entryIndex, long entryTerm) {
     lock.writeLock().lock();
     try {
       List<StoreEvent> events = new ArrayList<>(batch.getActionsCount());
-      String conflict = null;
+      String conflict = Fencing.staleTerm(batch, entryTerm);
+      if (conflict == null) {
+        conflict = Fencing.staleRead(batch, this);
+      }
       for (int i = 0; i < batch.getActionsCount() && conflict == null; i++) {
         conflict = applyAction(batch.getActions(i), entryIndex, batch.getProposedAtMs(), events);
+      }
+      if (conflict == null) {
+        // After every action, so that a batch that ends one task and starts its successor in
+        // the same slot applies whatever the order of its actions.
+        conflict = Fencing.doubleFill(events, indexes, this::get);
       }
       if (conflict != null) {
         undo(events);
@@ -214,6 +231,12 @@ final class ObjectStore extends ObjectView {
         if (stale != null) {
           return stale;
         }
+        String inUse = kind == ObjectCase.NETWORK ? indexes.claims.addressHolderOn(id) : null;
+        if (inUse != null) {
+          // whatever the deleting transaction read: a task placed or a service created on the
+          // network since keeps it (network rm racing a placement)
+          return "delete " + what + ": " + inUse + " holds an address on it";
+        }
         remove(current);
         events.add(new StoreEvent(StoreEvent.Kind.DELETE, current, null, entryIndex));
       }
@@ -239,14 +262,14 @@ final class ObjectStore extends ObjectView {
 
   private String nameClash(StoreObject o) {
     if (o.getObjectCase() != ObjectCase.SERVICE) {
-      return claims.clash(o);
+      return indexes.claims.clash(o);
     }
     String name = o.getService().getSpec().getName();
-    String holder = name.isEmpty() ? null : serviceIdByName.get(name);
+    String holder = name.isEmpty() ? null : indexes.serviceIdByName.get(name);
     if (holder != null && !holder.equals(o.getService().getId())) {
       return "service name \"" + name + "\" is taken by service " + holder;
     }
-    return claims.clash(o);
+    return indexes.claims.clash(o);
   }
 
   /** Reverts the changes whose events are listed, newest first. */
@@ -275,52 +298,11 @@ final class ObjectStore extends ObjectView {
   }
 
   private void addToIndices(StoreObject o) {
-    claims.add(o);
-    switch (o.getObjectCase()) {
-      case NETWORK -> networkIdByName.put(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
-      case TASK -> {
-        var t = o.getTask();
-        addTo(tasksByService, t.getServiceId(), t.getId());
-        addTo(tasksByNode, t.getNodeId(), t.getId());
-      }
-      case SERVICE -> {
-        String name = o.getService().getSpec().getName();
-        if (!name.isEmpty()) {
-          serviceIdByName.put(name, o.getService().getId());
-        }
-      }
-      default -> { }
-    }
+    indexes.add(o);
   }
 
   private void removeFromIndices(StoreObject o) {
-    claims.remove(o);
-    switch (o.getObjectCase()) {
-      case NETWORK -> networkIdByName.remove(o.getNetwork().getSpec().getName(), o.getNetwork().getId());
-      case TASK -> {
-        var t = o.getTask();
-        removeFrom(tasksByService, t.getServiceId(), t.getId());
-        removeFrom(tasksByNode, t.getNodeId(), t.getId());
-      }
-      case SERVICE -> {
-        String name = o.getService().getSpec().getName();
-        serviceIdByName.remove(name, o.getService().getId());
-      }
-      default -> { }
-    }
-  }
-
-  private static void addTo(Map<String, TreeSet<String>> index, String key, String id) {
-    if (!key.isEmpty()) {
-      index.computeIfAbsent(key, k -> new TreeSet<>()).add(id);
-    }
-  }
-
-  private static void removeFrom(Map<String, TreeSet<String>> index, String key, String id) {
-    TreeSet<String> ids = index.get(key);
-    if (ids != null && ids.remove(id) && ids.isEmpty()) {
-      index.remove(key);
-    }
+    indexes.remove(o);
   }
 
   private void publish(List<StoreEvent> events) {
@@ -357,9 +339,9 @@ final class ObjectStore extends ObjectView {
         before.put(kind, new TreeMap<>(objects.get(kind)));
         objects.get(kind).clear();
       }
-      tasksByService.clear();
-      tasksByNode.clear();
-      serviceIdByName.clear();
+      // Every derived structure starts from nothing: what the old state held (a claim of a task
+      // that has since ended on the leader) must not survive into the new one (issue 11).
+      indexes.clear();
       for (StoreObject o : snapshot.getObjectsList()) {
         put(null, o);
       }
@@ -392,7 +374,9 @@ final class ObjectStore extends ObjectView {
 
   /**
    * A SHA-256 over every object in (kind, id) order, serialized deterministically (map fields
-   * sorted). Equal on replicas holding equal objects, whatever order they were applied in.
+   * sorted), then over every index and claim derived from them. Equal on replicas holding equal
+   * objects, whatever order they were applied in or whether they were restored from a snapshot;
+   * a derived structure that drifted from the objects changes it.
    */
   String digest() {
     lock.readLock().lock();
@@ -411,6 +395,7 @@ final class ObjectStore extends ObjectView {
           sha.update(bytes);
         }
       }
+      indexes.digestInto(sha);
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);

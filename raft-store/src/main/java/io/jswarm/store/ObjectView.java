@@ -27,6 +27,9 @@ abstract class ObjectView implements StoreView {
 
   abstract Optional<StoreObject> networkNamed(String name);
 
+  /** A list read's fingerprint: {how many objects of the kind, the highest meta.version}. */
+  abstract long[] fingerprint(ObjectCase kind);
+
   @Override
   public Optional<io.jswarm.api.Network> network(String id) {
     return get(ObjectCase.NETWORK, id).map(StoreObject::getNetwork);

@@ -55,7 +55,11 @@ public final class RaftStore implements AutoCloseable {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("io.jswarm.store/cluster".getBytes(StandardCharsets.UTF_8)));
 
+  /** How many times {@link #update} computes a write again after it raced another. */
+  private static final int MAX_RECOMPUTES = 5;
+
   private final RaftStoreConfig config;
+  private final BatchLimits limits;
   private final RaftPeerId selfPeer;
   private final ObjectStore store;
   private final StoreStateMachine stateMachine;
@@ -71,9 +75,10 @@ public final class RaftStore implements AutoCloseable {
   private List<RaftPeer> clientPeers = List.of(); // guarded by clientLock
   private volatile boolean closed;
 
-  private RaftStore(RaftStoreConfig config, ObjectStore store, StoreStateMachine stateMachine,
+  private RaftStore(RaftStoreConfig config, BatchLimits limits, ObjectStore store, StoreStateMachine stateMachine,
       LeadershipNotifier leadership, RaftServer server, RaftProperties clientProperties) {
     this.config = config;
+    this.limits = limits;
     this.selfPeer = RaftPeerId.valueOf(config.selfId());
     this.store = store;
     this.stateMachine = stateMachine;
@@ -99,22 +104,38 @@ public final class RaftStore implements AutoCloseable {
    * leader ({@link #addMember}).
    */
   public static RaftStore open(RaftStoreConfig config) throws IOException {
-    return open(config, null, p -> { });
+    return open(config, null, BatchLimits.DEFAULT, p -> { });
   }
 
   /** As {@link #open(RaftStoreConfig)}, speaking mutual TLS with the peers (null: plaintext, tests only). */
   public static RaftStore open(RaftStoreConfig config, RaftTls tls) throws IOException {
-    return open(config, tls, p -> { });
+    return open(config, tls, BatchLimits.DEFAULT, p -> { });
+  }
+
+  /** As {@link #open(RaftStoreConfig, RaftTls)}, with other bounds on one Raft entry. */
+  public static RaftStore open(RaftStoreConfig config, RaftTls tls, BatchLimits limits) throws IOException {
+    return open(config, tls, limits, p -> { });
+  }
+
+  /** Plaintext with other bounds on one Raft entry (tests). */
+  static RaftStore open(RaftStoreConfig config, BatchLimits limits) throws IOException {
+    return open(config, null, limits, p -> { });
   }
 
   /** As {@link #open(RaftStoreConfig)}, with Ratis settings adjusted (tests use small log segments). */
   static RaftStore open(RaftStoreConfig config, Consumer<RaftProperties> tweak) throws IOException {
-    return open(config, null, tweak);
+    return open(config, null, BatchLimits.DEFAULT, tweak);
   }
 
   static RaftStore open(RaftStoreConfig config, RaftTls tls, Consumer<RaftProperties> tweak) throws IOException {
+    return open(config, tls, BatchLimits.DEFAULT, tweak);
+  }
+
+  static RaftStore open(RaftStoreConfig config, RaftTls tls, BatchLimits limits, Consumer<RaftProperties> tweak)
+      throws IOException {
     Files.createDirectories(config.dataDir());
     RaftProperties properties = RatisProperties.server(config);
+    RatisProperties.entryLimits(properties, limits);
     tweak.accept(properties);
     ObjectStore store = new ObjectStore();
     StoreStateMachine sm = new StoreStateMachine(store);
@@ -130,7 +151,9 @@ public final class RaftStore implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
-    RaftStore rs = new RaftStore(config, store, sm, notifier, server, RatisProperties.client(config));
+    RaftProperties clientProperties = RatisProperties.client(config);
+    RatisProperties.entryLimits(clientProperties, limits);
+    RaftStore rs = new RaftStore(config, limits, store, sm, notifier, server, clientProperties);
     rs.clientParameters = tls == null ? null : tls.parameters();
     sm.bind(notifier, rs::dropClientIfStale);
     notifier.start();
@@ -175,32 +198,133 @@ public final class RaftStore implements AutoCloseable {
   /**
    * Builds a batch with {@code fn} (run under the read lock against the current view), proposes
    * it as one Raft entry and waits until it is applied here. {@code fn} must not call
-   * {@code update} itself (it holds the read lock that apply needs) and should be quick.
+   * {@code update} itself (it holds the read lock that apply needs) and should be quick; it may
+   * run again when the write raced an election (the batch names the term it was computed in).
+   * For writes of any member (the control API); leader components use {@link #updateAsLeader}
+   * or {@link #leaderBatch}.
    *
    * @return the log index of the applied batch (the new version of every object it wrote), or
    *     the current applied index when {@code fn} changed nothing
    * @throws ConflictException the batch was rejected as a whole (the message names the object)
+   * @throws EntryTooLargeException the batch is larger than one entry may be; nothing proposed
    * @throws UnavailableException no leader or no quorum within the write timeout, or closed
    */
   public long update(Consumer<Tx> fn) throws StoreException {
-    checkOpen();
-    TxImpl tx = store.read(view -> {
-      TxImpl t = new TxImpl((ObjectView) view);
+    long deadline = System.nanoTime() + config.writeTimeout().toNanos();
+    int attempts = 0;
+    while (true) {
+      long term = currentTerm();
+      TxImpl tx = runTx(null, fn);
+      try {
+        return proposeOrNothing(tx, term, false);
+      } catch (LostLeadershipException | StaleReadException e) {
+        // An election, or a write to something fn read, happened between reading and applying:
+        // nothing was applied, so computing the write again on the new state is safe.
+        if (++attempts >= MAX_RECOMPUTES || System.nanoTime() > deadline) throw e;
+        LOG.debug("{}: write raced another, computing it again: {}", config.selfId(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * As {@link #update}, for a leader component: refused with {@link LostLeadershipException}
+   * unless this member is the ready leader, and at apply unless the entry is appended in the
+   * term this member led when {@code fn} read the state. Never forwarded by a non-leader.
+   */
+  public long updateAsLeader(Consumer<Tx> fn) throws StoreException {
+    long term = leaderTerm();
+    return proposeOrNothing(runTx(null, fn), term, true);
+  }
+
+  /** A writer that commits many small transactions in bounded entries (see {@link BatchWriter}). */
+  public BatchWriter batch() throws StoreException {
+    return new BatchWriter(this, currentTerm(), false);
+  }
+
+  /** As {@link #batch}, fenced as {@link #updateAsLeader}: every entry carries this leadership's term. */
+  public BatchWriter leaderBatch() throws StoreException {
+    return new BatchWriter(this, leaderTerm(), true);
+  }
+
+  /** The bounds on one entry this store enforces. */
+  public BatchLimits limits() {
+    return limits;
+  }
+
+  /** A transaction over this store's applied state (or {@code over}, a batch being gathered). */
+  TxImpl newTx(boolean recordReads) {
+    return new TxImpl(store, recordReads);
+  }
+
+  /** Runs {@code fn} on a new transaction over {@code over} (null: the store) under the read lock. */
+  TxImpl runTx(TxImpl over, Consumer<Tx> fn) {
+    return store.read(view -> {
+      TxImpl t = new TxImpl(over == null ? (ObjectView) view : over);
       fn.accept(t);
       return t;
     });
+  }
+
+  private long proposeOrNothing(TxImpl tx, long term, boolean leader) throws StoreException {
     if (!tx.mistakes().isEmpty()) {
       throw new ConflictException("transaction rejected before proposing: " + String.join("; ", tx.mistakes()));
     }
     if (tx.isEmpty()) {
       return appliedIndex();
     }
-    byte[] bytes = tx.toBatch(System.currentTimeMillis()).toByteArray();
+    return propose(tx, term, leader);
+  }
+
+  /** The current Raft term as this member knows it. */
+  long currentTerm() throws UnavailableException {
+    checkOpen();
+    try {
+      return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
+    } catch (IOException | RuntimeException e) {
+      throw new UnavailableException("this manager's Raft server is not running (" + e + ")", e);
+    }
+  }
+
+  /** The term this member leads, ready (every earlier entry applied); else LostLeadershipException. */
+  long leaderTerm() throws StoreException {
+    long before = currentTerm();
+    boolean ready = isLeader();
+    long after = currentTerm();
+    if (!ready || before != after) {
+      throw new LostLeadershipException("this manager (" + config.selfId() + ") is not the leader"
+          + leaderId().map(l -> "; the leader is " + l).orElse("; no leader is known")
+          + ": leader components write only on the leader");
+    }
+    return after;
+  }
+
+  /**
+   * Proposes one gathered transaction as one entry computed in {@code term} and waits until it
+   * is applied here.
+   */
+  long propose(TxImpl tx, long term, boolean leader) throws StoreException {
+    checkOpen();
+    StoreBatch batch = tx.toBatch(System.currentTimeMillis(), term);
+    String excess = limits.excess(tx.changes(), batch.getSerializedSize());
+    if (excess != null) {
+      throw new EntryTooLargeException(excess + "; write it in several entries (RaftStore.batch)");
+    }
+    if (leader && (!isLeader() || currentTerm() != term)) {
+      throw new LostLeadershipException("this manager (" + config.selfId() + ") lost the leadership of term "
+          + term + " before proposing");
+    }
+    byte[] bytes = batch.toByteArray();
     long deadline = System.nanoTime() + config.writeTimeout().toNanos();
     RaftClientReply reply = call("write", deadline,
         () -> client().io().send(Message.valueOf(ByteString.copyFrom(bytes))));
     ApplyResult result = ApplyResult.fromMessage(reply.getMessage());
     if (result.conflict() != null) {
+      if (result.conflict().contains("nothing applied: " + Fencing.LOST_LEADERSHIP)) {
+        throw new LostLeadershipException(result.conflict());
+      }
+      if (result.conflict().contains("nothing applied: " + Fencing.STALE_READ)) {
+        throw new StaleReadException(result.conflict());
+      }
       throw new ConflictException(result.conflict());
     }
     try {

@@ -45,6 +45,28 @@ final class RatisProperties {
     return p;
   }
 
+  /**
+   * Ratis's own size limits, set explicitly and well above the largest entry we propose
+   * ({@link BatchLimits}, refused before Raft), so that Ratis never meets an entry it refuses:
+   * an entry over the appender's buffer made the leader step down (issue 11). Applied to server
+   * and client properties. See docs/limits.md.
+   */
+  static void entryLimits(RaftProperties p, BatchLimits limits) {
+    // the largest entry plus room for the Raft envelope; 4 MB (Ratis's default) at least, so a
+    // leader still ships several small entries per append
+    SizeInBytes entry = SizeInBytes.valueOf(Math.max(4L << 20, 2L * limits.maxBytes() + (64 << 10)));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entry);
+    // Ratis refuses to start unless its log write buffer holds the appender's buffer + 8 bytes
+    // (measured: IllegalArgumentException at start with a 16 MB entry bound); default 8 MB
+    RaftServerConfigKeys.Log.setWriteBufferSize(p,
+        SizeInBytes.valueOf(Math.max(8L << 20, entry.getSize() + 8)));
+    // one gRPC message carries one append (several entries up to the buffer limit) or a client
+    // request (one entry); a snapshot is sent in chunks of at most this size too
+    SizeInBytes message = SizeInBytes.valueOf(2 * entry.getSize());
+    GrpcConfigKeys.setMessageSizeMax(p, message);
+    RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, entry);
+  }
+
   static RaftProperties client(RaftStoreConfig c) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);

@@ -115,7 +115,7 @@ final class StoreStateMachine extends BaseStateMachine {
     try {
       StoreBatch batch = StoreBatch.parseFrom(
           entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-      conflict = store.apply(batch, index);
+      conflict = store.apply(batch, index, entry.getTerm());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       // Deterministic on every replica: the same bytes fail the same way.
       conflict = "entry " + index + " is not a store batch: " + e.getMessage();

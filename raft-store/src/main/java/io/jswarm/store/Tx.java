@@ -17,6 +17,10 @@ import io.jswarm.api.Task;
  * carry the {@code meta.version} it read. Mistakes visible inside the transaction itself (a
  * second create of an id, an update of an object this transaction deleted) fail the whole
  * update with a {@link ConflictException} before anything is proposed.
+ *
+ * <p>Reads are checked too: every object read by id or name, and every kind listed whole (tasks
+ * excepted), is sent with the version seen, and the batch is refused at apply if any changed
+ * ({@link StaleReadException}): what the transaction decided on still holds when it applies.
  */
 public interface Tx extends StoreView {
   void create(StoreObject o);

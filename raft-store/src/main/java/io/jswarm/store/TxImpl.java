@@ -4,6 +4,7 @@ import io.jswarm.api.StoreAction;
 import io.jswarm.api.StoreBatch;
 import io.jswarm.api.StoreObject;
 import io.jswarm.api.StoreObject.ObjectCase;
+import io.jswarm.api.StoreRead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.function.Predicate;
 
 /**
  * A transaction over a base view: records changes folded per object (see {@link Tx}) and
- * answers reads from the base overlaid with those changes.
+ * answers reads from the base overlaid with those changes. Every object read by id or name from
+ * the base is recorded with the version seen (0: absent) and sent with the batch, which is
+ * refused at apply if any of them changed.
  */
 final class TxImpl extends ObjectView implements Tx {
   /** The net change to one object; for DELETE, {@code object} is what the caller passed. */
@@ -23,9 +26,23 @@ final class TxImpl extends ObjectView implements Tx {
   private final ObjectView base;
   private final Map<StoreObjects.Key, Pending> pending = new LinkedHashMap<>();
   private final List<String> mistakes = new ArrayList<>();
+  private final Map<StoreObjects.Key, Long> reads = new LinkedHashMap<>();
+  /** Kinds listed whole, with the fingerprint seen ({count, max version}). */
+  private final Map<ObjectCase, long[]> listed = new java.util.EnumMap<>(ObjectCase.class);
+
+  private final boolean recordReads;
 
   TxImpl(ObjectView base) {
+    this(base, true);
+  }
+
+  /**
+   * @param recordReads false for a batch writer's accumulating transaction: its reads are those
+   *     of the small transactions it absorbs, only those that changed something
+   */
+  TxImpl(ObjectView base, boolean recordReads) {
     this.base = base;
+    this.recordReads = recordReads;
   }
 
   @Override
@@ -104,28 +121,87 @@ final class TxImpl extends ObjectView implements Tx {
     return pending.isEmpty();
   }
 
-  StoreBatch toBatch(long proposedAtMs) {
-    StoreBatch.Builder b = StoreBatch.newBuilder().setProposedAtMs(proposedAtMs);
+  /** How many object changes the batch will carry. */
+  int changes() {
+    return pending.size();
+  }
+
+  StoreBatch toBatch(long proposedAtMs, long term) {
+    StoreBatch.Builder b = StoreBatch.newBuilder().setProposedAtMs(proposedAtMs).setTerm(term);
     for (Pending p : pending.values()) {
       b.addActions(StoreAction.newBuilder().setKind(p.kind()).setObject(p.object()));
     }
+    for (Map.Entry<ObjectCase, long[]> l : listed.entrySet()) {
+      b.addReads(StoreRead.newBuilder().setKind(l.getKey().getNumber())
+          .setCount(l.getValue()[0]).setVersion(l.getValue()[1]));
+    }
+    for (Map.Entry<StoreObjects.Key, Long> r : reads.entrySet()) {
+      b.addReads(StoreRead.newBuilder().setKind(r.getKey().kind().getNumber())
+          .setId(r.getKey().id()).setVersion(r.getValue()));
+    }
     return b.build();
+  }
+
+  /**
+   * Folds {@code child}'s changes, reads and mistakes into this transaction, as if they had been
+   * made here: a batch writer gathering several small transactions into one entry. The child
+   * read this transaction's view, so replaying its changes through create/update/delete folds
+   * them exactly as within one transaction.
+   */
+  void absorb(TxImpl child) {
+    child.reads.forEach(reads::putIfAbsent);
+    child.listed.forEach(listed::putIfAbsent);
+    for (Pending p : child.pending.values()) {
+      switch (p.kind()) {
+        case CREATE -> create(p.object());
+        case UPDATE -> update(p.object());
+        case DELETE -> delete(p.object());
+        default -> mistakes.add("unknown change " + p.kind());
+      }
+    }
+    mistakes.addAll(child.mistakes);
+  }
+
+  /** Whether this transaction changes the object: a child's read of it is a read of our change. */
+  private boolean changes(StoreObjects.Key k) {
+    return pending.containsKey(k);
+  }
+
+  private void recordRead(StoreObjects.Key k, long version) {
+    if (recordReads && !(base instanceof TxImpl parent && parent.changes(k))) {
+      reads.putIfAbsent(k, version);
+    }
   }
 
   // ------------------------------------------------------------------ reads with own writes
 
   @Override
   Optional<StoreObject> get(ObjectCase kind, String id) {
-    Pending p = pending.get(new StoreObjects.Key(kind, id));
+    StoreObjects.Key k = new StoreObjects.Key(kind, id);
+    Pending p = pending.get(k);
     if (p == null) {
-      return base.get(kind, id);
+      Optional<StoreObject> o = base.get(kind, id);
+      recordRead(k, o.map(StoreObjects::version).orElse(0L));
+      return o;
     }
     return p.kind() == StoreAction.Kind.DELETE ? Optional.empty() : Optional.of(p.object());
   }
 
   @Override
   List<StoreObject> all(ObjectCase kind) {
+    // A list is a read of every object of the kind: a create elsewhere (a phantom) refuses the
+    // batch, e.g. network rm after a service create on that network. Except tasks: workers'
+    // status reports change them all the time, so a transaction listing them would rarely
+    // commit; task-related uniqueness is kept by the claims and slot checks at apply instead.
+    if (kind != ObjectCase.TASK && recordReads) {
+      listed.putIfAbsent(kind, base.fingerprint(kind));
+    }
     return overlay(base.all(kind), o -> o.getObjectCase() == kind);
+  }
+
+  @Override
+  long[] fingerprint(ObjectCase kind) {
+    return base.fingerprint(kind);
   }
 
   @Override
@@ -142,16 +218,22 @@ final class TxImpl extends ObjectView implements Tx {
 
   @Override
   Optional<StoreObject> serviceNamed(String name) {
-    List<StoreObject> named = overlay(base.serviceNamed(name).map(List::of).orElse(List.of()),
+    List<StoreObject> named = overlay(base.serviceNamed(name).map(this::recorded).map(List::of).orElse(List.of()),
         o -> o.getObjectCase() == ObjectCase.SERVICE && o.getService().getSpec().getName().equals(name));
     return named.isEmpty() ? Optional.empty() : Optional.of(named.get(0));
   }
 
   @Override
   Optional<StoreObject> networkNamed(String name) {
-    List<StoreObject> named = overlay(base.networkNamed(name).map(List::of).orElse(List.of()),
+    List<StoreObject> named = overlay(base.networkNamed(name).map(this::recorded).map(List::of).orElse(List.of()),
         o -> o.getObjectCase() == ObjectCase.NETWORK && o.getNetwork().getSpec().getName().equals(name));
     return named.isEmpty() ? Optional.empty() : Optional.of(named.get(0));
+  }
+
+  /** A base object found by name is a read of that object. */
+  private StoreObject recorded(StoreObject o) {
+    recordRead(StoreObjects.key(o), StoreObjects.version(o));
+    return o;
   }
 
   /** The base objects not touched here, plus this transaction's live objects that match. */

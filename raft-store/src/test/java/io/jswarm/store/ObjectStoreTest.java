@@ -154,7 +154,7 @@ class ObjectStoreTest {
     // the store itself is untouched until the batch is applied
     assertEquals(List.of("t1"), ids(store.read(v -> v.tasks())));
     assertTrue(tx.mistakes().isEmpty(), tx.mistakes().toString());
-    assertNull(store.apply(tx.toBatch(5), 2));
+    assertNull(store.apply(tx.toBatch(5, 0), 2));
     assertEquals(List.of("t2"), ids(store.read(v -> v.tasks())));
     assertEquals("www", store.read(v -> v.service("s1")).orElseThrow().getSpec().getName());
   }
@@ -175,7 +175,7 @@ class ObjectStoreTest {
       t.create(node("n2"));
       return t;
     });
-    StoreBatch b = tx.toBatch(9);
+    StoreBatch b = tx.toBatch(9, 0);
     List<String> actions = new ArrayList<>();
     for (StoreAction a : b.getActionsList()) {
       actions.add(a.getKind() + " " + StoreObjects.id(a.getObject()));

@@ -275,8 +275,9 @@ class SingleMemberStoreTest {
   static void writeSome(RaftStore s, int n, String prefix) throws StoreException {
     for (int i = 0; i < n; i++) {
       String id = prefix + i;
+      // each task fills a slot of its own: the store refuses a second live task in a slot
       s.update(tx -> tx.create(task(id, "s" + (id.hashCode() & 3), "n" + (id.hashCode() & 1))
-          .toBuilder().setDesiredState(TaskState.RUNNING).build()));
+          .toBuilder().setSlot(Math.floorMod(id.hashCode(), 1_000_000) + 1).setDesiredState(TaskState.RUNNING).build()));
     }
   }
 }

@@ -218,6 +218,57 @@ class ThreeMemberStoreTest {
 
   /** The leader purged its log past what the follower has: it must install a snapshot (pause/reinitialize). */
   @Test
+  void aFollowerNeverProposesALeaderComponentsWrite() throws Exception {
+    start(1000, Duration.ofSeconds(5));
+    int leader = awaitLeader();
+    int follower = aFollower(leader);
+    long before = stores[leader].appliedIndex();
+    LostLeadershipException e = assertThrows(LostLeadershipException.class,
+        () -> stores[follower].updateAsLeader(tx -> tx.create(node("from-a-follower"))));
+    assertTrue(e.getMessage().contains("not the leader"), e.getMessage());
+    assertThrows(LostLeadershipException.class, () -> stores[follower].leaderBatch());
+    // a user's write from a follower is still forwarded to the leader
+    long applied = stores[follower].update(tx -> tx.create(node("user-write")));
+    assertTrue(applied > before);
+    awaitConverged(applied);
+    assertTrue(stores[leader].read(v -> v.node("from-a-follower")).isEmpty());
+    // a writer made while leading is refused once leadership moved, before proposing
+    BatchWriter stale = stores[leader].leaderBatch();
+    stores[leader].transferLeadership(configs.get(follower).selfId(), Duration.ofSeconds(5));
+    await("leadership moved", CONVERGE, () -> stores[follower].isLeader());
+    stale.update(tx -> tx.create(node("from-the-old-leader")));
+    assertThrows(LostLeadershipException.class, stale::commit);
+    assertTrue(stores[follower].read(v -> v.node("from-the-old-leader")).isEmpty());
+  }
+
+  @Test
+  void aBatchComputedInAnEarlierTermIsRefusedAtApplyOnEveryMember() throws Exception {
+    start(1000, Duration.ofSeconds(5));
+    int leader = awaitLeader();
+    int follower = aFollower(leader);
+    // computed by the leader in its term, proposed only after it lost the leadership
+    long oldTerm = stores[leader].currentTerm();
+    TxImpl computed = stores[leader].runTx(null, tx -> tx.create(node("computed-in-the-old-term")));
+    stores[leader].transferLeadership(configs.get(follower).selfId(), Duration.ofSeconds(5));
+    await("a new term", CONVERGE, () -> {
+      try {
+        return stores[leader].currentTerm() > oldTerm && stores[follower].isLeader();
+      } catch (UnavailableException e) {
+        return false;
+      }
+    });
+    // forwarded by the old leader (now a follower) and appended in the new term: refused
+    LostLeadershipException e = assertThrows(LostLeadershipException.class,
+        () -> stores[leader].propose(computed, oldTerm, false));
+    assertTrue(e.getMessage().contains("computed in term " + oldTerm), e.getMessage());
+    long after = stores[leader].update(tx -> tx.create(node("after")));
+    awaitConverged(after);
+    for (RaftStore s : stores) {
+      assertTrue(s.read(v -> v.node("computed-in-the-old-term")).isEmpty(), s.selfId());
+    }
+  }
+
+  @Test
   void aLaggingFollowerCatchesUpFromTheLeadersSnapshot() throws Exception {
     tweak = p -> RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32KB"));
     start(10, Duration.ofSeconds(5));

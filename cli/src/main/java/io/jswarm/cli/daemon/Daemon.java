@@ -267,7 +267,10 @@ public final class Daemon implements SwarmNode, AutoCloseable {
       Files.move(old, backup);
       Manager fresh = managerRole.start(List.of(new Member(nodeId, cfg.raftAddr())));
       managerRole.awaitSelfLeader(Duration.ofSeconds(30));
-      fresh.store().update(tx -> objects.forEach(tx::create));
+      // in bounded entries: one entry of the whole state is refused past BatchLimits
+      io.jswarm.store.BatchWriter restore = fresh.store().batch();
+      for (io.jswarm.api.StoreObject o : objects) restore.update(tx -> tx.create(o));
+      restore.commit();
       saveState(new SwarmState(clusterId, nodeId, true, List.of(cfg.advertiseAddr())));
       LOG.warning("forced a new cluster from this node's state; the old log is kept in " + backup);
     } catch (Exception e) {

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
 import io.jswarm.store.ConflictException;
+import io.jswarm.store.EntryTooLargeException;
 import io.jswarm.store.UnavailableException;
 
 /** The one place where internal failures become gRPC status codes. */
@@ -15,6 +16,9 @@ final class Errors {
     if (e instanceof io.grpc.StatusRuntimeException sre) return sre.getStatus().asException(sre.getTrailers());
     if (e instanceof ConflictException) {
       return Status.ABORTED.withDescription("update out of sequence: the object changed meanwhile; read it again and retry (" + e.getMessage() + ")").asException();
+    }
+    if (e instanceof EntryTooLargeException) {
+      return Status.RESOURCE_EXHAUSTED.withDescription("the change is too large for one write: " + e.getMessage()).asException();
     }
     if (e instanceof UnavailableException) {
       return Status.UNAVAILABLE.withDescription("the swarm cannot accept writes now (no quorum or no leader): "

@@ -69,6 +69,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private ExecutorService greeter;
 
   private record Report(String nodeId, TaskStatusUpdate update) {}
+  private final StatusWriter statusWriter;
 
   public Dispatcher(RaftStore store) {
     this(store, () -> System.nanoTime() / 1_000_000, true);
@@ -79,6 +80,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     this.clock = clock;
     this.livenessThread = livenessThread;
     this.nodeWriter = new NodeStatusWriter(store);
+    this.statusWriter = new StatusWriter(store);
   }
 
   @Override
@@ -375,21 +377,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   }
 
   private void writeStatuses(List<Report> batch) throws InterruptedException {
-    for (int attempt = 0; attempt < 10 && running; attempt++) {
-      try {
-        store.update(tx -> {
-          for (Report r : batch) {
-            tx.task(r.update().getTaskId())
-                .flatMap(t -> StatusMerge.apply(t, r.nodeId(), r.update().getStatus()))
-                .ifPresent(tx::update);
-          }
-        });
-        return;
-      } catch (Exception e) {
-        LOG.log(Level.FINE, "status write failed, retrying", e);
-        Thread.sleep(20L * (attempt + 1)); // back off before re-reading: a conflicting write just landed
-      }
-    }
+    // never dropped: retried until acknowledged, a contended task split off (StatusWriter)
+    statusWriter.write(batch.stream().map(r -> new StatusWriter.Report(r.nodeId(), r.update())).toList(), () -> running);
   }
 
   /** Follows what the liveness and the settings depend on: nodes joining and leaving, and cluster updates. */

@@ -5,7 +5,9 @@ import io.jswarm.api.NodeStatus;
 import io.jswarm.api.Task;
 import io.jswarm.api.TaskState;
 import io.jswarm.api.TaskStates;
+import io.jswarm.manager.Chunks;
 import io.jswarm.manager.WatchLoop;
+import io.jswarm.store.BatchWriter;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreEvent;
 import java.util.ArrayList;
@@ -35,11 +37,18 @@ public final class TaskReaper extends WatchLoop {
 
   @Override
   protected void pass(List<StoreEvent> events) throws Exception {
-    store.update(tx -> {
-      int limit = tx.cluster().map(c -> (int) c.getSpec().getTaskHistoryLimit()).filter(l -> l > 0)
+    BatchWriter batch = store.leaderBatch();
+    List<Task> dead = store.read(v -> {
+      int limit = v.cluster().map(c -> (int) c.getSpec().getTaskHistoryLimit()).filter(l -> l > 0)
           .orElse(DEFAULT_HISTORY_LIMIT);
-      for (Task t : reap(tx.tasks(), tx.nodes(), limit)) tx.delete(t);
+      return reap(v.tasks(), v.nodes(), limit);
     });
+    // each delete names the version read: if a task changed since, its entry is refused and the
+    // next pass (woken by that change) reaps again
+    for (List<Task> chunk : Chunks.of(dead, store.limits())) {
+      batch.update(tx -> chunk.forEach(tx::delete));
+    }
+    batch.commit();
   }
 
   /** Pure: which tasks to delete. */
