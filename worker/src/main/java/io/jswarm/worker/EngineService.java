@@ -228,6 +228,22 @@ public final class EngineService extends EngineGrpc.EngineImplBase {
   }
 
   @Override
+  public void inspectRemoteImage(io.jswarm.api.InspectRemoteImageRequest request, StreamObserver<io.jswarm.api.RemoteImage> response) {
+    importers.execute(() -> {
+      try {
+        var m = engine.remoteManifest(request.getReference());
+        response.onNext(io.jswarm.api.RemoteImage.newBuilder().setDigest(m.digest().toString()).setMediaType(m.mediaType())
+            .setManifest(com.google.protobuf.ByteString.copyFrom(m.bytes())).build());
+        response.onCompleted();
+      } catch (IllegalArgumentException e) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      } catch (RuntimeException e) {
+        response.onError(toStatus(e));
+      }
+    });
+  }
+
+  @Override
   public void pushImage(io.jswarm.api.PushImageRequest request, StreamObserver<io.jswarm.api.ImageProgress> response) {
     importers.execute(() -> {
       try {

@@ -6,7 +6,6 @@ import io.jswarm.api.PullImageRequest;
 import io.jswarm.api.PushImageRequest;
 import io.jswarm.api.TagImageRequest;
 import io.jswarm.cli.Output;
-import io.jswarm.registry.client.DistributionClient;
 import io.jswarm.registry.client.ImageReference;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -130,16 +129,16 @@ final class ImageTransfer {
         out().println(Output.jsonArray(java.util.List.of(local.get())));
         return 0;
       }
-      // the swarm's registries serve certificates of the swarm's CA: trust its roots (from the
-      // local daemon) beside the JVM's; this client presents no certificate (anonymous pull)
-      String roots = client().control().info(io.jswarm.api.InfoRequest.getDefaultInstance()).getSwarmRootsPem();
-      DistributionClient c = new DistributionClient(null, 0, SwarmRootsTrust.context(roots));
-      DistributionClient.Manifest m = c.manifest(ref);
-      var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      // the daemon fetches it, with this node's identity: the swarm's registries know its
+      // certificate (this CLI process holds none), other registries are asked as by any client
+      io.jswarm.api.RemoteImage m = client().engine().inspectRemoteImage(
+          io.jswarm.api.InspectRemoteImageRequest.newBuilder().setReference(reference).build());
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      var json = mapper.createObjectNode();
       json.put("Name", ref.name());
-      json.put("Digest", m.digest().toString());
-      json.put("MediaType", m.mediaType());
-      json.set("Manifest", m.json());
+      json.put("Digest", m.getDigest());
+      json.put("MediaType", m.getMediaType());
+      json.set("Manifest", mapper.readTree(m.getManifest().toByteArray()));
       out().println(json.toPrettyString());
       return 0;
     }

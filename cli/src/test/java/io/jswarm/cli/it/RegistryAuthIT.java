@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The built-in registry with a login (daemon --registry-htpasswd): outside clients need an
- * htpasswd user, the node itself gets in with the cluster's node credential (its import is
+ * htpasswd user, the node itself gets in with its swarm certificate (its import is
  * stored, its task pulls), and {@code swarm update --registry-anonymous-pull} lets clients
  * without credentials pull, never push or delete, until it is turned off again.
  */
@@ -31,7 +31,8 @@ class RegistryAuthIT {
   static Path secrets;
   static JswarmProcess js;
   static String registry;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** An outsider's client: no certificate, trusting the swarm's root (the registry serves TLS with the manager's certificate). */
+  static HttpClient http;
   static final String ALICE = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
 
   @BeforeAll
@@ -41,6 +42,16 @@ class RegistryAuthIT {
     Files.writeString(htpasswd, "alice:" + BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, "s3cret".toCharArray()) + "\n");
     js = JswarmProcess.swarmWithBusybox("regauth", "--registry-htpasswd", htpasswd.toString());
     registry = "127.0.0.1:" + js.registryPort;
+    var root = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+        new java.io.ByteArrayInputStream(js.ok("swarm", "ca").out().getBytes(StandardCharsets.US_ASCII)));
+    var ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    ks.setCertificateEntry("swarm-root", root);
+    var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ctx).build();
   }
 
   @AfterAll
@@ -53,11 +64,11 @@ class RegistryAuthIT {
   }
 
   static int status(String method, String path, String authorization) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + registry + path)).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + registry + path)).timeout(Duration.ofSeconds(30))
         .header("Accept", "application/vnd.oci.image.manifest.v1+json")
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (authorization != null) b.header("Authorization", authorization);
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   static JswarmProcess.Result sh(String script) {
@@ -66,7 +77,7 @@ class RegistryAuthIT {
 
   @Test
   void outsidersNeedALoginUnlessAnonymousPullIsOnNodesAlwaysGetIn() throws Exception {
-    // the node's own import reached the registry (node credential), outsiders are refused
+    // the node's own import reached the registry (its certificate), outsiders are refused
     JswarmProcess.Result imp = js.ok("image", "import", js.dir.resolve("busybox.tar").toString(), "authimg:1");
     assertTrue(imp.err().contains("stored in the swarm's registry as " + registry + "/authimg:1"), imp.all());
     assertEquals(401, status("GET", "/v2/", null));
@@ -75,7 +86,7 @@ class RegistryAuthIT {
         .encodeToString("jswarm-node:guess".getBytes(StandardCharsets.UTF_8))));
     assertEquals(200, status("GET", "/v2/authimg/manifests/1", ALICE));
 
-    // a task pulls its pinned image with the node credential
+    // a task pulls its pinned image with the node's certificate
     js.ok("image", "rm", "authimg:1");
     js.ok("service", "create", "--name", "auth", "--detach", "--stop-grace-period", "0s", "authimg:1", "sleep", "3600");
     JswarmProcess.await(Duration.ofSeconds(60), () -> Host.runningRuncContainers(js.runcRoot()).size() == 1,

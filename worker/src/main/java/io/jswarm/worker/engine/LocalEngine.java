@@ -124,6 +124,11 @@ public final class LocalEngine implements AutoCloseable {
   }
 
   /** Images of bare names (NAME[:TAG]) in the swarm's built-in registry: import stores, tasks pull. */
+  /** The manifest a remote reference names, fetched with this node's registry identity. */
+  public io.jswarm.registry.client.DistributionClient.Manifest remoteManifest(String reference) {
+    return registryClient.manifest(io.jswarm.registry.client.ImageReference.parse(reference));
+  }
+
   /** See {@link ClusterImages#setMayPush}. */
   public void setClusterPush(java.util.function.BooleanSupplier mayPush) {
     clusterImages.setMayPush(mayPush);
