@@ -125,6 +125,13 @@ public final class Lab implements AutoCloseable {
     return this;
   }
 
+  /** The daemons may speak plain HTTP to this registry (HOST:PORT; daemon --insecure-registry; call before {@link #up}). */
+  public Lab withInsecureRegistry(String hostPort) {
+    if (up) throw new IllegalStateException("lab " + label + " is up already");
+    env.put("JSWARM_LAB_INSECURE_REGISTRY", hostPort);
+    return this;
+  }
+
   /** Brings up M managers and W workers (h1..hM managers, the rest workers) joined in one swarm. */
   public Lab up(int managers, int workers) {
     return up(managers, workers, true);

@@ -24,8 +24,10 @@ class RegistryStandaloneIT {
   @BeforeAll
   static void up() {
     lab = new Lab(RegistryStandaloneIT.class);
-    lab.up(1, 2);
     registry = lab.ip("h1") + ":5000";
+    // a plain-HTTP registry: the daemons must be told, as Docker's are (--insecure-registry)
+    lab.withInsecureRegistry(registry);
+    lab.up(1, 2);
     String jswarm = Lab.ROOT.resolve("bin/jswarm").toString();
     String dir = lab.dir().resolve("registry").toString();
     var r = lab.sh("h1", "nohup " + jswarm + " registry serve --root " + dir + " --addr " + registry

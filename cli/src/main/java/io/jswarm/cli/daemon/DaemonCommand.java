@@ -49,13 +49,18 @@ public final class DaemonCommand implements Callable<Integer> {
       + " Default: the local socket only, as Docker does")
   String controlAddr;
 
+  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]", description = "A registry this node may speak plain HTTP to"
+      + " (repeatable), as Docker's; loopback always may. Every other registry is HTTPS only, and a TLS or certificate"
+      + " error is reported, never retried in plaintext")
+  java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
     String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
     NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr)
-        .withRegistryHtpasswd(registryHtpasswd).withControlAddr(controlAddr);
+        .withRegistryHtpasswd(registryHtpasswd).withControlAddr(controlAddr).withInsecureRegistries(insecureRegistries);
     Daemon d = new Daemon(cfg);
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
     d.start();

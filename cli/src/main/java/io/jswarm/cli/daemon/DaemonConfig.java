@@ -9,7 +9,21 @@ import java.nio.file.Path;
  * {@code registryHtpasswd} the htpasswd file its users log in with, or null for no login.
  */
 public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int listenPort,
-    String advertiseHost, int raftPort, String nodeName, String registryAddr, Path registryHtpasswd, String controlAddr) {
+    String advertiseHost, int raftPort, String nodeName, String registryAddr, Path registryHtpasswd, String controlAddr,
+    java.util.List<String> insecureRegistries) {
+
+  public DaemonConfig {
+    insecureRegistries = insecureRegistries == null ? java.util.List.of() : java.util.List.copyOf(insecureRegistries);
+  }
+
+  /** The same settings; the node may speak plain HTTP to these registries (HOST:PORT or HOST). */
+  public DaemonConfig withInsecureRegistries(java.util.List<String> registries) {
+    for (String r : registries) {
+      if (!r.matches("[A-Za-z0-9.\\-\\[\\]:]+")) throw new IllegalArgumentException("--insecure-registry must be HOST[:PORT], got \"" + r + "\"");
+    }
+    return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
+        registryHtpasswd, controlAddr, registries);
+  }
 
   public static final int DEFAULT_REGISTRY_PORT = 5000;
 
@@ -57,7 +71,7 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       reg = c == 0 ? adv + registryAddr : registryAddr;
     }
     return new DaemonConfig(dataRoot.toAbsolutePath(), Path.of(host.substring("unix://".length())), lh, lp, adv,
-        raftPort != null ? raftPort : lp + 1, name, reg, null, null);
+        raftPort != null ? raftPort : lp + 1, name, reg, null, null, null);
   }
 
   /** The same settings with the registry requiring a login from the users of {@code htpasswd}. */
@@ -66,7 +80,7 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       throw new IllegalArgumentException("--registry-htpasswd: cannot read " + htpasswd);
     }
     return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
-        htpasswd == null ? null : htpasswd.toAbsolutePath(), controlAddr);
+        htpasswd == null ? null : htpasswd.toAbsolutePath(), controlAddr, insecureRegistries);
   }
 
   /** The same settings, also serving Control on {@code addr} (HOST:PORT) to admin certificates; null for none. */
@@ -75,7 +89,7 @@ public record DaemonConfig(Path dataRoot, Path socket, String listenHost, int li
       throw new IllegalArgumentException("--control-addr must be HOST:PORT, got \"" + addr + "\"");
     }
     return new DaemonConfig(dataRoot, socket, listenHost, listenPort, advertiseHost, raftPort, nodeName, registryAddr,
-        registryHtpasswd, addr);
+        registryHtpasswd, addr, insecureRegistries);
   }
 
   private static String guessAddress() {

@@ -32,6 +32,7 @@ final class WorkerSide implements AutoCloseable {
     this.engine = new LocalEngine(cfg.dataRoot(), cfg.nodeName());
     this.engineService = new EngineService(engine, nodeId, cfg.nodeName());
     engine.setRegistryCredentials(this::clusterLogin);
+    engine.setInsecureRegistries(cfg.insecureRegistries());
   }
 
   BindableService engineService() {
@@ -48,6 +49,7 @@ final class WorkerSide implements AutoCloseable {
     io.jswarm.registry.client.DistributionClient registry = new io.jswarm.registry.client.DistributionClient();
     registry.setCredentialsFor(this::clusterLogin);
     resolverClient = registry;
+    registry.setInsecureRegistries(cfg.insecureRegistries());
     if (registryTls != null) registry.setTls(registryTls);
     return ref -> {
       io.jswarm.registry.client.ImageReference r;

@@ -109,6 +109,11 @@ public final class LocalEngine implements AutoCloseable {
     registryClient.setTls(tls);
   }
 
+  /** Registries that may be spoken to in plain HTTP (daemon --insecure-registry); loopback always may. */
+  public void setInsecureRegistries(java.util.Collection<String> registries) {
+    registryClient.setInsecureRegistries(registries);
+  }
+
   public void setRegistryMirrors(java.util.function.Function<String, java.util.List<String>> mirrors) {
     registryClient.setMirrors(mirrors);
   }
