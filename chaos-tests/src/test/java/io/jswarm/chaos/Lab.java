@@ -179,6 +179,42 @@ public final class Lab implements AutoCloseable {
     check(script(Duration.ofMinutes(1), "kill", host), "kill " + host);
   }
 
+  /**
+   * kill -9 HOST's daemon from this JVM, by the pid the lab recorded; returns the daemon's handle
+   * as soon as the signal is sent, so failover times start at the kill itself and not at the end
+   * of the lab script's bookkeeping or of the kernel's teardown of a large process.
+   */
+  public ProcessHandle killNow(String host) {
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(dir.resolve(host).resolve("daemon.pid")).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new AssertionError(host + ": no daemon pid recorded", e);
+    }
+    ProcessHandle daemon = ProcessHandle.of(pid)
+        .filter(h -> h.info().commandLine().orElse("").contains(" daemon --data-root " + dir.resolve(host)))
+        .orElseThrow(() -> new AssertionError(host + ": daemon " + pid + " does not run"));
+    daemon.destroyForcibly();
+    return daemon;
+  }
+
+  /** Waits (bounded) until a daemon killed by {@link #killNow} is gone. */
+  public static void awaitGone(ProcessHandle daemon) {
+    await(Duration.ofSeconds(30), () -> !daemon.isAlive(), "daemon " + daemon.pid() + " gone after SIGKILL");
+  }
+
+  /**
+   * bin/jswarm against HOST's daemon, started directly as a user would type it (no lab script,
+   * no network namespace: the unix socket is reachable from here), for timings that include the
+   * client JVM's start and nothing else.
+   */
+  public Result cli(Duration timeout, String host, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/jswarm").toString(),
+        "-H", "unix://" + dir.resolve(host).resolve("jswarm.sock")));
+    cmd.addAll(List.of(args));
+    return exec(cmd, Map.of(), timeout);
+  }
+
   /** SIGTERM HOST's daemon and wait until it exited. */
   public void stop(String host) {
     check(script(Duration.ofMinutes(1), "stop", host), "stop " + host);
