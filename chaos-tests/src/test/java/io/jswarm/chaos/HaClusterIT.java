@@ -331,12 +331,40 @@ class HaClusterIT {
   @Test
   @Order(8)
   void forceNewClusterRestoresServiceFromASurvivor() {
+    // an overlay service too: the forced cluster must keep its network, addresses and tasks
+    lab.jswarmOk("h1", "network", "create", "-d", "overlay", "--subnet", "10.77.0.0/24", "ha-net");
+    lab.jswarmOk("h1", "service", "create", "--name", "ha-ov", "--replicas", "2", "--network", "ha-net",
+        "--constraint", "node.role==worker",
+        "--stop-grace-period", "0s", "busybox", "sleep", "3600");
+    Set<String> overlayTasks = new HashSet<>(overlayRunning("h1").keySet());
+    assertEquals(2, overlayTasks.size());
+
     lab.kill("h2");
     api.reset("h2");
     // h3 is still down from the previous test: h1 alone has no quorum.
     lab.jswarmOk("h1", "swarm", "init", "--force-new-cluster");
     Lab.await(Duration.ofSeconds(60), () -> lab.jswarm("h1", "service", "ls").out().contains(SVC), "service listed");
+    assertTrue(lab.jswarmOk("h1", "network", "ls").out().contains("ha-net"), "the overlay network survived");
     scale("h1", 4, 10_000);
     Lab.await(Duration.ofSeconds(90), () -> running("h1").size() == 4, "4 replicas running on the new cluster");
+    assertTrue(overlayRunning("h1").keySet().containsAll(overlayTasks), "the overlay tasks kept running");
+
+    lab.jswarmOk("h1", "service", "scale", "ha-ov=3");
+    Lab.await(Duration.ofSeconds(90), () -> overlayRunning("h1").size() == 3, "a third overlay task runs");
+    Map<String, String> addrs = overlayRunning("h1");
+    assertTrue(addrs.values().stream().allMatch(a -> a.startsWith("10.77.0.")), "addresses on ha-net: " + addrs);
+    assertEquals(3, new HashSet<>(addrs.values()).size(), "distinct addresses: " + addrs);
+  }
+
+  /** task id → address on ha-net of ha-ov's RUNNING tasks. */
+  static Map<String, String> overlayRunning(String via) {
+    Map<String, String> m = new HashMap<>();
+    for (Task t : api.control(via, 5_000).listTasks(ListTasksRequest.newBuilder().addServiceRefs("ha-ov").build())
+        .getTasksList()) {
+      if (t.getDesiredState() == TaskState.RUNNING && t.getStatus().getState() == TaskState.RUNNING) {
+        m.put(t.getId(), t.getNetworksList().isEmpty() ? "" : t.getNetworks(0).getAddress());
+      }
+    }
+    return m;
   }
 }
