@@ -52,6 +52,15 @@ final class GroupView {
     }
   }
 
+  /** Whether this member's server is the leader (ready or not). */
+  boolean isLeader() {
+    try {
+      return division().getInfo().isLeader();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   Optional<RaftPeerId> leaderPeerId() {
     try {
       return Optional.ofNullable(division().getInfo().getLeaderId());
@@ -77,6 +86,27 @@ final class GroupView {
       return division().getRaftLog().getStartIndex();
     } catch (IOException e) {
       return -1;
+    }
+  }
+
+  /**
+   * Whether this member leads and has heard from a majority (itself included) within
+   * {@code withinMs}; false when it does not lead. A leader that has, cannot have been replaced
+   * yet: a follower waits at least the minimum election timeout after the leader's last message
+   * before it stands for election.
+   */
+  boolean leadsWithMajorityWithin(long withinMs) {
+    try {
+      RaftServer.Division d = division();
+      if (!d.getInfo().isLeader()) {
+        return false;
+      }
+      int voters = d.getRaftConf().getCurrentPeers().size();
+      long heard = 1 + d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList().stream()
+          .filter(f -> f.getLastRpcElapsedTimeMs() < withinMs).count();
+      return heard >= voters / 2 + 1;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

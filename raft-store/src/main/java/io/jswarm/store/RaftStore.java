@@ -46,6 +46,12 @@ public final class RaftStore implements AutoCloseable {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("io.jswarm.store/cluster".getBytes(StandardCharsets.UTF_8)));
 
+  /**
+   * Entries of grouped writes in flight at once from this member; writes arriving meanwhile wait
+   * and form the next entry (see GroupCommit and docs/throughput.md for the measurements).
+   */
+  static final int GROUP_COMMIT_IN_FLIGHT = 1;
+
   private final RaftStoreConfig config;
   private final BatchLimits limits;
   private final ObjectStore store;
@@ -54,6 +60,7 @@ public final class RaftStore implements AutoCloseable {
   private final RaftServer server;
   private final GroupView group;
   private final StoreClient client;
+  private final GroupCommit groupCommit;
   private final Writes writes;
   private final LinearizableReads reads;
   private final Membership membership;
@@ -69,8 +76,11 @@ public final class RaftStore implements AutoCloseable {
     this.server = server;
     this.group = new GroupView(config, server);
     this.client = new StoreClient(config, group, clientProperties, clientTls, this::unavailability);
-    this.writes = new Writes(config, limits, store, stateMachine, group, client, this::isLeader, () -> closed);
-    this.reads = new LinearizableReads(client, RaftPeerId.valueOf(config.selfId()));
+    this.groupCommit = new GroupCommit(limits, GROUP_COMMIT_IN_FLIGHT, client::sendAsync);
+    this.writes = new Writes(config, limits, store, stateMachine, group, client, groupCommit, this::isLeader,
+        () -> closed);
+    this.reads = new LinearizableReads(client, RaftPeerId.valueOf(config.selfId()), group,
+        config.electionTimeoutMin().toMillis());
     this.membership = new Membership(config, group, client);
   }
 
@@ -284,6 +294,20 @@ public final class RaftStore implements AutoCloseable {
   }
 
   /**
+   * Readies a local read as a user-facing read must be (DESIGN: linearizable, or says it is
+   * not): ReadIndex through the leader as {@link #syncForRead}; when leadership cannot be
+   * confirmed within {@code timeout} (no leader, no quorum, a leader cut off in a minority), a
+   * {@code consistent} read is refused and any other is served from the local copy, marked.
+   *
+   * @return empty when the read that follows is linearizable; else why it may be stale
+   * @throws UnavailableException {@code consistent} and leadership not confirmed in time, or closed
+   */
+  public Optional<String> prepareRead(Duration timeout, boolean consistent) throws UnavailableException {
+    checkOpen();
+    return reads.prepare(timeout, consistent);
+  }
+
+  /**
    * Index of the first entry still in this member's log: everything before it was purged after a
    * snapshot, so a member that stopped before it can only catch up by installing a snapshot.
    */
@@ -369,6 +393,11 @@ public final class RaftStore implements AutoCloseable {
 
   StoreStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /** Group commit's counters (benchmarks: writes per entry). */
+  GroupCommit groupCommit() {
+    return groupCommit;
   }
 
   @Override

@@ -3,7 +3,10 @@ package io.jswarm.store;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,10 +18,12 @@ import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +101,30 @@ final class StoreClient implements AutoCloseable {
     synchronized (lock) {
       clientPeers = List.of(); // forces a rebuild on next use; in-flight calls keep the old one
     }
+  }
+
+  /**
+   * Sends one entry with Ratis's async API (ordered: entries reach the log in the order sent);
+   * completes with the state machine's answer, or fails with why the group did not take it. The
+   * client's retry policy bounds the retries; the timeout here only guarantees that group commit
+   * never waits forever on one entry (each writer has its own, shorter deadline).
+   */
+  CompletableFuture<ByteBuffer> sendAsync(byte[] entry) {
+    RaftClient c;
+    try {
+      c = client();
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return c.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
+        .thenApply(reply -> {
+          if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException() != null ? reply.getException()
+                : new IOException("the write was refused (" + reply + ")"));
+          }
+          return reply.getMessage().getContent().asReadOnlyByteBuffer();
+        })
+        .orTimeout(2 * config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -3,15 +3,13 @@ package io.jswarm.store;
 import io.jswarm.api.StoreBatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The write path: computes a transaction on the applied state, fences it (the term it was
- * computed in; a leader component's leadership), proposes it and waits until it is applied here.
+ * computed in; a leader component's leadership), proposes it (grouped with concurrent writes
+ * into one entry by {@link GroupCommit}) and waits until it is applied here.
  * A write that raced an election or a change to what it read is computed again, a few times,
  * within the write timeout: nothing of it was applied, so that is safe.
  */
@@ -27,17 +25,19 @@ final class Writes {
   private final StoreStateMachine stateMachine;
   private final GroupView group;
   private final StoreClient client;
+  private final GroupCommit groupCommit;
   private final BooleanSupplier isLeader;
   private final BooleanSupplier closed;
 
   Writes(RaftStoreConfig config, BatchLimits limits, ObjectStore store, StoreStateMachine stateMachine,
-      GroupView group, StoreClient client, BooleanSupplier isLeader, BooleanSupplier closed) {
+      GroupView group, StoreClient client, GroupCommit groupCommit, BooleanSupplier isLeader, BooleanSupplier closed) {
     this.config = config;
     this.limits = limits;
     this.store = store;
     this.stateMachine = stateMachine;
     this.group = group;
     this.client = client;
+    this.groupCommit = groupCommit;
     this.isLeader = isLeader;
     this.closed = closed;
   }
@@ -121,11 +121,9 @@ final class Writes {
       throw new LostLeadershipException("this manager (" + config.selfId() + ") lost the leadership of term "
           + term + " before proposing");
     }
-    byte[] bytes = batch.toByteArray();
     long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-    RaftClientReply reply = client.call("write", deadline,
-        () -> client.client().io().send(Message.valueOf(ByteString.copyFrom(bytes))));
-    ApplyResult result = ApplyResult.fromMessage(reply.getMessage());
+    // grouped with the writes queued beside it into one entry, applied on its own (GroupCommit)
+    ApplyResult result = client.await("write", groupCommit.submit(batch, tx.changes()), deadline);
     throwIfRefused(result);
     awaitAppliedHere(result.index(), deadline);
     return result.index();
