@@ -14,6 +14,8 @@ flock /tmp/jswarm-build.lock ./mvnw -o -q -B -pl raft-store -am -DskipTests test
   -Dmdep.outputFile="$cp" >/dev/null
 exec flock /tmp/jswarm-bench.lock bash -c '
   echo "load before: $(uptime)"
+  # what one log flush costs on this disk now (each acknowledged entry needs two: leader and a follower)
+  f="$(mktemp)"; echo "4 KiB O_DSYNC writes: $(dd if=/dev/zero of="$f" bs=4k count=200 oflag=dsync 2>&1 | tail -1)"; rm -f "$f"
   java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "raft-store/target/test-classes:raft-store/target/classes:api/target/classes:$(cat "$0")" \
     io.jswarm.store.RaftStoreBench "${@}"

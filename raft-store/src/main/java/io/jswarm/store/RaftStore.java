@@ -48,9 +48,10 @@ public final class RaftStore implements AutoCloseable {
 
   /**
    * Entries of grouped writes in flight at once from this member; writes arriving meanwhile wait
-   * and form the next entry (see GroupCommit and docs/throughput.md for the measurements).
+   * and form the next entry (see GroupCommit and docs/throughput.md for the measurements). The
+   * system property is for the benchmark's comparison only.
    */
-  static final int GROUP_COMMIT_IN_FLIGHT = 1;
+  static final int GROUP_COMMIT_IN_FLIGHT = Integer.getInteger("jswarm.store.groupCommitInFlight", 1);
 
   private final RaftStoreConfig config;
   private final BatchLimits limits;
