@@ -3,7 +3,7 @@
 # Ratis (a counter state machine, same Ratis settings and transport) in the same run: acknowledged
 # writes/s and p50/p99 latency with 1, 16 and 64 writers in flight, over mutual TLS (an EC P-256
 # certificate made with keytool, through the same RaftTls the daemon uses) and in plaintext.
-# usage: bench/raft-store.sh [SECONDS_PER_LEVEL [LEVELS [MODES]]]   (defaults 5 1,16,64 tls,plain)
+# usage: bench/raft-store.sh [SECONDS_PER_LEVEL [LEVELS [MODES [SYSTEMS]]]]   (defaults 5 1,16,64 tls,plain ratis,store)
 # Opt-in (not in CI): about 2 minutes with the defaults. Takes /tmp/jswarm-bench.lock so that two
 # benchmarks never share the machine; prints the load average beside the figures.
 set -euo pipefail

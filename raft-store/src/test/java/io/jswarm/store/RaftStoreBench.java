@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * acknowledged once applied there; a Ratis write is one async increment. Every level runs for a
  * fixed time after a warm-up, and at most {@link #MAX_WRITES} writes.
  *
- * <p>usage: RaftStoreBench [SECONDS_PER_LEVEL [LEVELS [MODES]]], e.g. {@code 5 1,16,64 tls,plain}
+ * <p>usage: RaftStoreBench [SECONDS_PER_LEVEL [LEVELS [MODES [SYSTEMS]]]], e.g.
+ * {@code 5 1,16,64 tls,plain ratis,store}
  */
 public final class RaftStoreBench {
   private static final int MAX_WRITES = 400_000;
@@ -37,13 +38,15 @@ public final class RaftStoreBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int[] levels = Arrays.stream((args.length > 1 ? args[1] : "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
     String[] modes = (args.length > 2 ? args[2] : "tls,plain").split(",");
+    List<String> systems = List.of((args.length > 3 ? args[3] : "ratis,store").split(","));
+    System.out.println("group commit: " + RaftStore.GROUP_COMMIT_IN_FLIGHT + " entry in flight per member");
     Path dir = Files.createTempDirectory("raft-store-bench");
     List<Figures> all = new ArrayList<>();
     try {
       for (String mode : modes) {
         RaftTls tls = mode.equals("tls") ? BenchTls.create(dir) : null;
-        all.addAll(bareRatis(dir.resolve("ratis-" + mode), tls, mode, levels, seconds));
-        all.addAll(raftStore(dir.resolve("store-" + mode), tls, mode, levels, seconds));
+        if (systems.contains("ratis")) all.addAll(bareRatis(dir.resolve("ratis-" + mode), tls, mode, levels, seconds));
+        if (systems.contains("store")) all.addAll(raftStore(dir.resolve("store-" + mode), tls, mode, levels, seconds));
       }
     } finally {
       deleteTree(dir);
@@ -160,7 +163,8 @@ public final class RaftStoreBench {
       if (f.system().equals("RaftStore")) {
         ratio = all.stream().filter(o -> o.system().equals("bare Ratis") && o.transport().equals(f.transport())
                 && o.clients() == f.clients())
-            .findFirst().map(o -> String.format("%.2fx", f.perSecond() / o.perSecond())).orElse("");
+            .findFirst().map(o -> o.perSecond() > 0 ? String.format("%.2fx", f.perSecond() / o.perSecond()) : "n/a")
+            .orElse("");
       }
       System.out.printf("%-10s %-5s %9d %10.0f %9.2f %9.2f %14s  %s%n", f.system(), f.transport(), f.clients(),
           f.perSecond(), f.p50Ms(), f.p99Ms(), ratio, f.note());
