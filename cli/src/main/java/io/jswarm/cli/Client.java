@@ -23,6 +23,7 @@ public final class Client implements AutoCloseable {
   private final String host;
   private final ManagedChannel channel;
   private final EpollEventLoopGroup group;
+  private final boolean consistent;
 
   /** Files of a swarm-admin client certificate ({@code jswarm swarm ca --issue-client NAME -o DIR}). */
   public record Tls(java.nio.file.Path caCert, java.nio.file.Path cert, java.nio.file.Path key) {}
@@ -32,7 +33,13 @@ public final class Client implements AutoCloseable {
   }
 
   public Client(String host, Tls tls) {
+    this(host, tls, false);
+  }
+
+  /** @param consistent refuse answers a manager cannot confirm are current (jswarm --consistent) */
+  public Client(String host, Tls tls, boolean consistent) {
     this.host = host;
+    this.consistent = consistent;
     if (host.startsWith("unix://")) {
       group = new EpollEventLoopGroup(1);
       channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(host.substring("unix://".length())))
@@ -74,8 +81,18 @@ public final class Client implements AutoCloseable {
   }
 
   public ControlGrpc.ControlBlockingStub control() {
-    return ControlGrpc.newBlockingStub(channel).withInterceptors(STALE_WARNING).withDeadlineAfter(60, TimeUnit.SECONDS);
+    ControlGrpc.ControlBlockingStub stub = ControlGrpc.newBlockingStub(channel).withInterceptors(STALE_WARNING);
+    if (consistent) {
+      io.grpc.Metadata h = new io.grpc.Metadata();
+      h.put(CONSISTENT, "true");
+      stub = stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h));
+    }
+    return stub.withDeadlineAfter(60, TimeUnit.SECONDS);
   }
+
+  /** Asks the manager to refuse a read it cannot confirm with the leader, rather than mark it stale. */
+  private static final io.grpc.Metadata.Key<String> CONSISTENT =
+      io.grpc.Metadata.Key.of("jswarm-consistent", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
   private static final io.grpc.Metadata.Key<String> STALE =
       io.grpc.Metadata.Key.of("jswarm-stale", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
@@ -94,7 +111,7 @@ public final class Client implements AutoCloseable {
               String why = headers.get(STALE);
               if (why != null && !warned) {
                 warned = true;
-                System.err.println("WARNING: the swarm has no leader (" + why + "); this answer may be stale.");
+                System.err.println("WARNING: this answer may be stale (" + why + "). Use --consistent to refuse such answers.");
               }
               super.onHeaders(headers);
             }

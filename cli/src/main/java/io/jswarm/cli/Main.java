@@ -46,6 +46,11 @@ public final class Main implements Runnable {
       description = "Client key (default: $JSWARM_CERT_PATH/key.pem)")
   java.nio.file.Path tlsKey;
 
+  @Option(names = "--consistent", scope = CommandLine.ScopeType.INHERIT,
+      description = "Refuse answers the manager cannot confirm with the Raft leader (no quorum, a cut-off "
+          + "leader) instead of showing them with a staleness warning (default: $JSWARM_CONSISTENT)")
+  boolean consistent;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -57,6 +62,12 @@ public final class Main implements Runnable {
     if (host != null) return host;
     String env = System.getenv("JSWARM_HOST");
     return env != null && !env.isEmpty() ? env : Client.DEFAULT_HOST;
+  }
+
+  /** Whether reads must be confirmed by the leader: --consistent, else $JSWARM_CONSISTENT=1/true. */
+  public boolean consistent() {
+    String env = System.getenv("JSWARM_CONSISTENT");
+    return consistent || "1".equals(env) || "true".equalsIgnoreCase(env);
   }
 
   /** The TLS files for a tcp:// host, Docker's way: flags, else $JSWARM_CERT_PATH, else ~/.jswarm. */

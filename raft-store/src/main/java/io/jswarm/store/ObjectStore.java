@@ -187,6 +187,26 @@ final class ObjectStore extends ObjectView {
     }
   }
 
+  /**
+   * Applies the batches of one grouped entry at {@code entryIndex}, in order, each on its own
+   * (as {@link #apply(StoreBatch, long, long)}: one refused batch leaves the others applied),
+   * under one hold of the write lock so no reader sees a group half applied.
+   *
+   * @return per batch, in order, null when applied or why it was refused
+   */
+  List<String> applyEach(List<StoreBatch> batches, long entryIndex, long entryTerm) {
+    lock.writeLock().lock();
+    try {
+      List<String> out = new ArrayList<>(batches.size());
+      for (StoreBatch b : batches) {
+        out.add(apply(b, entryIndex, entryTerm));
+      }
+      return out;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   private String applyAction(StoreAction action, long entryIndex, long nowMs, List<StoreEvent> events) {
     StoreObject o = action.getObject();
     if (o.getObjectCase() == ObjectCase.OBJECT_NOT_SET || StoreObjects.id(o).isEmpty()) {

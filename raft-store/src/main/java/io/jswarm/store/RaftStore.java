@@ -1,42 +1,28 @@
 package io.jswarm.store;
 
+import io.jswarm.api.StoreBatch;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import io.jswarm.api.StoreBatch;
-import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.proto.RaftProtos;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Reads are local (they see what this member has applied). Writes go through the Ratis
  * client to the leader (a follower's client is redirected), and return once the entry is
  * applied here too, so a read after a write sees it.
+ *
+ * <p>This class is the public face; the parts live beside it: {@link Writes} (compute, fence,
+ * propose, wait), {@link StoreClient} (the Ratis client, forwarding and deadlines),
+ * {@link LinearizableReads}, {@link Membership}, and {@link GroupView} (what this member's Raft
+ * server knows of the group).
  */
 public final class RaftStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftStore.class);
@@ -55,46 +46,43 @@ public final class RaftStore implements AutoCloseable {
   static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
       UUID.nameUUIDFromBytes("io.jswarm.store/cluster".getBytes(StandardCharsets.UTF_8)));
 
-  /** How many times {@link #update} computes a write again after it raced another. */
-  private static final int MAX_RECOMPUTES = 5;
+  /**
+   * Entries of grouped writes in flight at once from this member; writes arriving meanwhile wait
+   * and form the next entry (see GroupCommit and docs/throughput.md for the measurements). The
+   * system property is for the benchmark's comparison only.
+   */
+  static final int GROUP_COMMIT_IN_FLIGHT = Integer.getInteger("jswarm.store.groupCommitInFlight", 1);
 
   private final RaftStoreConfig config;
   private final BatchLimits limits;
-  private final RaftPeerId selfPeer;
   private final ObjectStore store;
   private final StoreStateMachine stateMachine;
   private final LeadershipNotifier leadership;
   private final RaftServer server;
-  private final RaftProperties clientProperties;
-  /** TLS for this member's own client, when the group speaks TLS. */
-  private volatile org.apache.ratis.conf.Parameters clientParameters;
-  private final ExecutorService calls;
-  private final LeaderWait leaderWait;
-  private final Object clientLock = new Object();
-  private RaftClient client; // guarded by clientLock
-  private List<RaftPeer> clientPeers = List.of(); // guarded by clientLock
+  private final GroupView group;
+  private final StoreClient client;
+  private final GroupCommit groupCommit;
+  private final Writes writes;
+  private final LinearizableReads reads;
+  private final Membership membership;
   private volatile boolean closed;
 
   private RaftStore(RaftStoreConfig config, BatchLimits limits, ObjectStore store, StoreStateMachine stateMachine,
-      LeadershipNotifier leadership, RaftServer server, RaftProperties clientProperties) {
+      LeadershipNotifier leadership, RaftServer server, RaftProperties clientProperties, Parameters clientTls) {
     this.config = config;
     this.limits = limits;
-    this.selfPeer = RaftPeerId.valueOf(config.selfId());
     this.store = store;
     this.stateMachine = stateMachine;
     this.leadership = leadership;
     this.server = server;
-    this.clientProperties = clientProperties;
-    AtomicInteger n = new AtomicInteger();
-    // An election takes up to one election timeout, two after a split vote: a write waits that
-    // long for a leader, not the whole write timeout (see LeaderWait).
-    this.leaderWait = new LeaderWait(() -> leaderPeerId().isPresent(),
-        2 * config.electionTimeoutMax().toNanos(), System::nanoTime);
-    this.calls = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "raft-store-call-" + config.selfId() + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.group = new GroupView(config, server);
+    this.client = new StoreClient(config, group, clientProperties, clientTls, this::unavailability);
+    this.groupCommit = new GroupCommit(limits, GROUP_COMMIT_IN_FLIGHT, client::sendAsync);
+    this.writes = new Writes(config, limits, store, stateMachine, group, client, groupCommit, this::isLeader,
+        () -> closed);
+    this.reads = new LinearizableReads(client, RaftPeerId.valueOf(config.selfId()), group,
+        config.electionTimeoutMin().toMillis());
+    this.membership = new Membership(config, group, client);
   }
 
   /**
@@ -141,21 +129,21 @@ public final class RaftStore implements AutoCloseable {
     StoreStateMachine sm = new StoreStateMachine(store);
     RaftGroup group = config.initialMembers().isEmpty()
         ? RaftGroup.valueOf(GROUP_ID)
-        : RaftGroup.valueOf(GROUP_ID, config.initialMembers().stream().map(RaftStore::peer).toList());
+        : RaftGroup.valueOf(GROUP_ID, config.initialMembers().stream().map(Membership::peer).toList());
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.selfId()))
         .setGroup(group)
         .setStateMachine(sm)
         .setProperties(properties)
-        .setParameters(tls == null ? new org.apache.ratis.conf.Parameters() : tls.parameters())
+        .setParameters(tls == null ? new Parameters() : tls.parameters())
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> isLeaderReady(server));
+    LeadershipNotifier notifier = new LeadershipNotifier(config.selfId(), () -> GroupView.isLeaderReady(server));
     RaftProperties clientProperties = RatisProperties.client(config);
     RatisProperties.entryLimits(clientProperties, limits);
-    RaftStore rs = new RaftStore(config, limits, store, sm, notifier, server, clientProperties);
-    rs.clientParameters = tls == null ? null : tls.parameters();
-    sm.bind(notifier, rs::dropClientIfStale);
+    RaftStore rs = new RaftStore(config, limits, store, sm, notifier, server, clientProperties,
+        tls == null ? null : tls.parameters());
+    sm.bind(notifier, rs.client::dropIfStale);
     notifier.start();
     try {
       server.start();
@@ -210,20 +198,7 @@ public final class RaftStore implements AutoCloseable {
    * @throws UnavailableException no leader or no quorum within the write timeout, or closed
    */
   public long update(Consumer<Tx> fn) throws StoreException {
-    long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-    int attempts = 0;
-    while (true) {
-      long term = currentTerm();
-      TxImpl tx = runTx(null, fn);
-      try {
-        return proposeOrNothing(tx, term, false);
-      } catch (LostLeadershipException | StaleReadException e) {
-        // An election, or a write to something fn read, happened between reading and applying:
-        // nothing was applied, so computing the write again on the new state is safe.
-        if (++attempts >= MAX_RECOMPUTES || System.nanoTime() > deadline) throw e;
-        LOG.debug("{}: write raced another, computing it again: {}", config.selfId(), e.getMessage());
-      }
-    }
+    return writes.update(fn);
   }
 
   /**
@@ -232,8 +207,7 @@ public final class RaftStore implements AutoCloseable {
    * term this member led when {@code fn} read the state. Never forwarded by a non-leader.
    */
   public long updateAsLeader(Consumer<Tx> fn) throws StoreException {
-    long term = leaderTerm();
-    return proposeOrNothing(runTx(null, fn), term, true);
+    return writes.updateAsLeader(fn);
   }
 
   /** A writer that commits many small transactions in bounded entries (see {@link BatchWriter}). */
@@ -253,49 +227,22 @@ public final class RaftStore implements AutoCloseable {
 
   /** A transaction over this store's applied state (or {@code over}, a batch being gathered). */
   TxImpl newTx(boolean recordReads) {
-    return new TxImpl(store, recordReads);
+    return writes.newTx(recordReads);
   }
 
   /** Runs {@code fn} on a new transaction over {@code over} (null: the store) under the read lock. */
   TxImpl runTx(TxImpl over, Consumer<Tx> fn) {
-    return store.read(view -> {
-      TxImpl t = new TxImpl(over == null ? (ObjectView) view : over);
-      fn.accept(t);
-      return t;
-    });
-  }
-
-  private long proposeOrNothing(TxImpl tx, long term, boolean leader) throws StoreException {
-    if (!tx.mistakes().isEmpty()) {
-      throw new ConflictException("transaction rejected before proposing: " + String.join("; ", tx.mistakes()));
-    }
-    if (tx.isEmpty()) {
-      return appliedIndex();
-    }
-    return propose(tx, term, leader);
+    return writes.runTx(over, fn);
   }
 
   /** The current Raft term as this member knows it. */
   long currentTerm() throws UnavailableException {
-    checkOpen();
-    try {
-      return server.getDivision(GROUP_ID).getInfo().getCurrentTerm();
-    } catch (IOException | RuntimeException e) {
-      throw new UnavailableException("this manager's Raft server is not running (" + e + ")", e);
-    }
+    return writes.currentTerm();
   }
 
   /** The term this member leads, ready (every earlier entry applied); else LostLeadershipException. */
   long leaderTerm() throws StoreException {
-    long before = currentTerm();
-    boolean ready = isLeader();
-    long after = currentTerm();
-    if (!ready || before != after) {
-      throw new LostLeadershipException("this manager (" + config.selfId() + ") is not the leader"
-          + leaderId().map(l -> "; the leader is " + l).orElse("; no leader is known")
-          + ": leader components write only on the leader");
-    }
-    return after;
+    return writes.leaderTerm();
   }
 
   /**
@@ -303,162 +250,19 @@ public final class RaftStore implements AutoCloseable {
    * is applied here.
    */
   long propose(TxImpl tx, long term, boolean leader) throws StoreException {
-    checkOpen();
-    StoreBatch batch = tx.toBatch(System.currentTimeMillis(), term);
-    String excess = limits.excess(tx.changes(), batch.getSerializedSize());
-    if (excess != null) {
-      throw new EntryTooLargeException(excess + "; write it in several entries (RaftStore.batch)");
-    }
-    if (leader && (!isLeader() || currentTerm() != term)) {
-      throw new LostLeadershipException("this manager (" + config.selfId() + ") lost the leadership of term "
-          + term + " before proposing");
-    }
-    byte[] bytes = batch.toByteArray();
-    long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-    RaftClientReply reply = call("write", deadline,
-        () -> client().io().send(Message.valueOf(ByteString.copyFrom(bytes))));
-    ApplyResult result = ApplyResult.fromMessage(reply.getMessage());
-    if (result.conflict() != null) {
-      if (result.conflict().contains("nothing applied: " + Fencing.LOST_LEADERSHIP)) {
-        throw new LostLeadershipException(result.conflict());
-      }
-      if (result.conflict().contains("nothing applied: " + Fencing.STALE_READ)) {
-        throw new StaleReadException(result.conflict());
-      }
-      throw new ConflictException(result.conflict());
-    }
-    try {
-      if (!stateMachine.awaitApplied(result.index(), Math.max(0, deadline - System.nanoTime()))) {
-        throw new UnavailableException("the write was committed at index " + result.index()
-            + " but this manager (" + config.selfId() + ") has applied only up to " + appliedIndex()
-            + " within " + config.writeTimeout() + "; it is lagging behind the leader");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while waiting for index " + result.index()
-          + " (committed) to be applied here", e);
-    }
-    return result.index();
-  }
-
-  /**
-   * Runs a blocking Ratis client call with a hard deadline. The call runs on a pool thread so
-   * that the caller never waits past the deadline whatever the client's retries do.
-   */
-  private RaftClientReply call(String what, long deadlineNanos, Callable<RaftClientReply> c)
-      throws UnavailableException {
-    Future<RaftClientReply> f = calls.submit(c);
-    RaftClientReply reply;
-    try {
-      reply = leaderWait.get(f, deadlineNanos);
-    } catch (LeaderWait.NoLeader e) {
-      f.cancel(true);
-      throw new UnavailableException(what + " refused after " + e.getMessage() + ": " + unavailability()
-          + ". It may still be applied later if a leader returns: re-read before retrying");
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw new UnavailableException(what + " not confirmed within " + config.writeTimeout() + ": "
-          + unavailability() + ". It may still be applied later: re-read before retrying");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw new UnavailableException(what + " failed: " + unavailability() + " ("
-          + cause.getClass().getSimpleName() + "). It may still be applied later: re-read before retrying", cause);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new UnavailableException(what + " interrupted; it may still be applied", e);
-    }
-    if (!reply.isSuccess()) {
-      throw new UnavailableException(what + " refused: " + unavailability() + " (" + reply.getException() + ")",
-          reply.getException());
-    }
-    return reply;
+    return writes.propose(tx, term, leader);
   }
 
   /** What this member sees of the group, phrased for an operator. */
   String unavailability() {
-    if (closed) {
-      return "this manager (" + config.selfId() + ") is closed";
-    }
-    try {
-      RaftServer.Division d = server.getDivision(GROUP_ID);
-      int voters = d.getRaftConf().getCurrentPeers().size();
-      int majority = voters / 2 + 1;
-      if (d.getInfo().isLeader()) {
-        long fresh = 2 * config.electionTimeoutMax().toMillis();
-        RaftProtos.RoleInfoProto role = d.getInfo().getRoleInfoProto();
-        long reachable = 1 + role.getLeaderInfo().getFollowerInfoList().stream()
-            .filter(f -> f.getLastRpcElapsedTimeMs() < fresh).count();
-        if (reachable < majority) {
-          return "no quorum: " + reachable + " of " + voters
-              + " managers reachable; writes are refused until " + majority + " are";
-        }
-        return "this manager is leader and " + reachable + " of " + voters
-            + " managers are reachable, but the write was not committed in time (overloaded?)";
-      }
-      RaftPeerId leader = d.getInfo().getLeaderId();
-      if (leader == null) {
-        return "no leader: this manager (" + config.selfId() + ") sees no elected leader among "
-            + voters + " managers; writes are refused until " + majority + " of them can reach each other";
-      }
-      return "the leader " + leader + " did not confirm in time; it may have lost its quorum (needs "
-          + majority + " of " + voters + " managers)";
-    } catch (IOException | RuntimeException e) {
-      return "this manager's Raft server is not running (" + e + ")";
-    }
-  }
-
-  private RaftClient client() throws IOException {
-    synchronized (clientLock) {
-      checkOpenIo();
-      List<RaftPeer> peers = currentPeers();
-      if (client == null || !peers.equals(clientPeers)) {
-        closeQuietly(client);
-        RaftClient.Builder b = RaftClient.newBuilder()
-            .setProperties(clientProperties)
-            .setParameters(clientParameters == null ? new org.apache.ratis.conf.Parameters() : clientParameters)
-            .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
-            .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                (int) Math.max(1, config.writeTimeout().toMillis() / 100),
-                TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
-        leaderPeerId().ifPresent(b::setLeaderId);
-        client = b.build();
-        clientPeers = peers;
-      }
-      return client;
-    }
-  }
-
-  /** Called when the Raft configuration changes: the next call rebuilds the client. */
-  private void dropClientIfStale() {
-    synchronized (clientLock) {
-      clientPeers = List.of(); // forces a rebuild on next use; in-flight calls keep the old one
-    }
-  }
-
-  private List<RaftPeer> currentPeers() throws IOException {
-    List<RaftPeer> peers = new ArrayList<>(server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers());
-    peers.sort(Comparator.comparing(p -> p.getId().toString()));
-    if (peers.isEmpty()) {
-      throw new IOException("this manager (" + config.selfId() + ") is not a member of any group yet;"
-          + " add it from the leader with addMember");
-    }
-    return peers;
+    return group.unavailability(closed);
   }
 
   // ------------------------------------------------------------------ leadership and status
 
   /** True when this member is the leader and has applied all earlier entries. */
   public boolean isLeader() {
-    return !closed && isLeaderReady(server);
-  }
-
-  private static boolean isLeaderReady(RaftServer server) {
-    try {
-      return server.getDivision(GROUP_ID).getInfo().isLeaderReady();
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    return !closed && GroupView.isLeaderReady(server);
   }
 
   /** {@code l.leaderChanged} is called on one dedicated thread, in order, on every change. */
@@ -467,15 +271,7 @@ public final class RaftStore implements AutoCloseable {
   }
 
   public Optional<String> leaderId() {
-    return leaderPeerId().map(RaftPeerId::toString);
-  }
-
-  private Optional<RaftPeerId> leaderPeerId() {
-    try {
-      return Optional.ofNullable(server.getDivision(GROUP_ID).getInfo().getLeaderId());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return group.leaderPeerId().map(RaftPeerId::toString);
   }
 
   public String selfId() {
@@ -495,8 +291,21 @@ public final class RaftStore implements AutoCloseable {
    */
   public void syncForRead(Duration timeout) throws UnavailableException {
     checkOpen();
-    call("read", System.nanoTime() + timeout.toNanos(),
-        () -> client().io().sendReadOnly(Message.EMPTY, selfPeer));
+    reads.sync(timeout);
+  }
+
+  /**
+   * Readies a local read as a user-facing read must be (DESIGN: linearizable, or says it is
+   * not): ReadIndex through the leader as {@link #syncForRead}; when leadership cannot be
+   * confirmed within {@code timeout} (no leader, no quorum, a leader cut off in a minority), a
+   * {@code consistent} read is refused and any other is served from the local copy, marked.
+   *
+   * @return empty when the read that follows is linearizable; else why it may be stale
+   * @throws UnavailableException {@code consistent} and leadership not confirmed in time, or closed
+   */
+  public Optional<String> prepareRead(Duration timeout, boolean consistent) throws UnavailableException {
+    checkOpen();
+    return reads.prepare(timeout, consistent);
   }
 
   /**
@@ -504,20 +313,18 @@ public final class RaftStore implements AutoCloseable {
    * snapshot, so a member that stopped before it can only catch up by installing a snapshot.
    */
   public long logStartIndex() {
-    try {
-      return server.getDivision(GROUP_ID).getRaftLog().getStartIndex();
-    } catch (IOException e) {
-      return -1;
-    }
+    return group.logStartIndex();
   }
 
   /** Takes a snapshot of this member's state now (and purges the log up to it). */
   public void takeSnapshot() throws IOException {
-    checkOpenIo();
+    if (closed) {
+      throw new InterruptedIOException("this manager's store (" + config.selfId() + ") is closed");
+    }
     RaftClientReply reply;
     try {
-      reply = call("snapshot", System.nanoTime() + Math.max(config.writeTimeout().toNanos(), TimeUnit.SECONDS.toNanos(30)),
-          () -> client().getSnapshotManagementApi(selfPeer).create(1, 30_000));
+      reply = client.call("snapshot", System.nanoTime() + Math.max(config.writeTimeout().toNanos(), TimeUnit.SECONDS.toNanos(30)),
+          () -> client.client().getSnapshotManagementApi(RaftPeerId.valueOf(config.selfId())).create(1, 30_000));
     } catch (UnavailableException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -532,34 +339,12 @@ public final class RaftStore implements AutoCloseable {
    * knows only itself and the leader it follows, and leaves the others out (unknown).
    */
   public Map<String, Boolean> reachability() {
-    Map<String, Boolean> out = new HashMap<>();
-    if (closed) {
-      return out;
-    }
-    try {
-      RaftServer.Division d = server.getDivision(GROUP_ID);
-      out.put(config.selfId(), true);
-      if (d.getInfo().isLeader()) {
-        long fresh = 2 * config.electionTimeoutMax().toMillis();
-        for (RaftProtos.ServerRpcProto f : d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
-          out.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs() < fresh);
-        }
-      } else {
-        leaderPeerId().ifPresent(l -> out.put(l.toString(), true));
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("{}: no Raft view for reachability", config.selfId(), e);
-    }
-    return out;
+    return closed ? new HashMap<>() : group.reachability();
   }
 
   /** The voting members in the current configuration, sorted by id. */
   public List<Member> members() {
-    try {
-      return currentPeers().stream().map(p -> new Member(p.getId().toString(), p.getAddress())).toList();
-    } catch (IOException e) {
-      return List.of();
-    }
+    return membership.members();
   }
 
   /**
@@ -567,34 +352,17 @@ public final class RaftStore implements AutoCloseable {
    * the leader then brings it up to date and commits the new configuration.
    */
   public void addMember(String id, String raftAddress) throws StoreException {
-    List<Member> next = new ArrayList<>(members());
-    if (next.stream().anyMatch(m -> m.id().equals(id))) {
-      return;
-    }
-    next.add(new Member(id, raftAddress));
-    setConfiguration(next, "add member " + id);
+    membership.add(id, raftAddress);
   }
 
   /** Removes a voting member (it stops receiving the log; close its store afterwards). */
   public void removeMember(String id) throws StoreException {
-    List<Member> next = new ArrayList<>(members());
-    if (!next.removeIf(m -> m.id().equals(id))) {
-      return;
-    }
-    setConfiguration(next, "remove member " + id);
-  }
-
-  private void setConfiguration(List<Member> members, String what) throws StoreException {
-    List<RaftPeer> peers = members.stream().map(RaftStore::peer).toList();
-    long deadline = System.nanoTime() + Math.max(config.writeTimeout().toNanos(), TimeUnit.SECONDS.toNanos(30));
-    call(what, deadline, () -> client().admin().setConfiguration(peers));
+    membership.remove(id);
   }
 
   /** Asks the leader to hand leadership to {@code id}; waits up to {@code timeout}. */
   public void transferLeadership(String id, Duration timeout) throws StoreException {
-    long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-    call("transfer leadership to " + id, deadline,
-        () -> client().admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis()));
+    membership.transferLeadership(id, timeout);
   }
 
   // ------------------------------------------------------------------ close
@@ -606,11 +374,7 @@ public final class RaftStore implements AutoCloseable {
     }
     closed = true;
     leadership.close();
-    synchronized (clientLock) {
-      closeQuietly(client);
-      client = null;
-    }
-    calls.shutdownNow();
+    client.close();
     try {
       server.close();
     } catch (IOException e) {
@@ -624,28 +388,17 @@ public final class RaftStore implements AutoCloseable {
     }
   }
 
-  private void checkOpenIo() throws IOException {
-    if (closed) {
-      throw new InterruptedIOException("this manager's store (" + config.selfId() + ") is closed");
-    }
-  }
-
-  private static void closeQuietly(RaftClient c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("closing a Raft client failed", e);
-      }
-    }
-  }
-
   static RaftPeer peer(Member m) {
-    return RaftPeer.newBuilder().setId(m.id()).setAddress(m.address()).build();
+    return Membership.peer(m);
   }
 
   StoreStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /** Group commit's counters (benchmarks: writes per entry). */
+  GroupCommit groupCommit() {
+    return groupCommit;
   }
 
   @Override

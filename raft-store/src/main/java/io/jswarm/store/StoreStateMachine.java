@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ratis state machine: applies {@link StoreBatch} entries to the {@link ObjectStore},
+ * The Ratis state machine: applies entries ({@link StoreEntries}: groups of {@link StoreBatch}) to the {@link ObjectStore},
  * writes and loads {@link StoreSnapshot} files, and reports leadership.
  *
  * <p>Ratis calls apply, takeSnapshot and reinitialize on its one updater thread, so they never
@@ -111,17 +111,10 @@ final class StoreStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     RaftProtos.LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
-    String conflict;
-    try {
-      StoreBatch batch = StoreBatch.parseFrom(
-          entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-      conflict = store.apply(batch, index, entry.getTerm());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      // Deterministic on every replica: the same bytes fail the same way.
-      conflict = "entry " + index + " is not a store batch: " + e.getMessage();
-    }
+    Message answer = StoreEntries.apply(store,
+        entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), index, entry.getTerm());
     updateLastAppliedTermIndex(entry.getTerm(), index);
-    return CompletableFuture.completedFuture(new ApplyResult(index, conflict).toMessage());
+    return CompletableFuture.completedFuture(answer);
   }
 
   @Override

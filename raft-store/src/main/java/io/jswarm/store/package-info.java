@@ -17,7 +17,9 @@
  *   <li>Restore rebuilds every index and claim from the snapshot's objects; the digest covers
  *       them.</li>
  *   <li>Reads are local and see what this member has applied; {@code update} returns only once
- *       its batch is applied here too.</li>
+ *       its batch is applied here too. {@code prepareRead} makes the next read linearizable, or
+ *       refuses it (consistent) or says why it may be stale, whoever serves it.</li>
+ *   <li>Group commit: concurrent writes share one entry, each applied and answered on its own.</li>
  *   <li>Watches get each applied batch once, in order, after the initial read.</li>
  *   <li>Without a quorum, {@code update} fails within the write timeout with
  *       {@link io.jswarm.store.UnavailableException}; it never hangs.</li>

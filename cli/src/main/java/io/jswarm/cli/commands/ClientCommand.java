@@ -14,7 +14,7 @@ abstract class ClientCommand implements Callable<Integer> {
   protected Client client() {
     if (client == null) {
       Main m = (Main) spec.root().userObject();
-      client = new Client(m.host(), m.tls());
+      client = new Client(m.host(), m.tls(), m.consistent());
     }
     return client;
   }

@@ -75,17 +75,12 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   }
 
   /**
-   * The store, synced for a linearizable read (ReadIndex through the leader). Without a leader
-   * the read is served from this manager's copy anyway, and StaleReadInterceptor says so.
+   * The store, ready for a linearizable read (ReadIndex through the leader). When that cannot be
+   * confirmed, a --consistent call is refused and any other is served from this manager's copy,
+   * marked stale (StaleReadInterceptor).
    */
   private RaftStore readStore() throws StatusException {
-    RaftStore s = store();
-    try {
-      s.syncForRead(READ_SYNC_TIMEOUT);
-    } catch (io.jswarm.store.UnavailableException e) {
-      // fall through to the local copy: better a marked, possibly stale answer than none
-    }
-    return s;
+    return StaleReadInterceptor.prepareRead(store(), READ_SYNC_TIMEOUT);
   }
 
   private static final java.time.Duration READ_SYNC_TIMEOUT = java.time.Duration.ofSeconds(1);
