@@ -157,7 +157,8 @@ public final class SchedulerComponent extends WatchLoop {
       }
       batch.commit();
     } catch (Exception e) {
-      index.dirty = true; // the retry plans again
+      index.dirty = true; // the retry (WatchLoop's, in a second) plans again
+      nextDueMs = Long.MAX_VALUE; // and recomputes the next restart delay: no spinning on a past one
       throw e;
     }
   }
