@@ -27,6 +27,7 @@ final class ManagerRole {
   private final ImageResolver images;
   private final DispatcherProxy dispatcherProxy;
   private volatile Manager manager;
+  private volatile LeaderSignal leaderSignal;
   private volatile ClusterRegistry registry;
   private volatile io.jswarm.manager.ca.CertificateAuthority ca;
   private final RaftSettings raftSettings;
@@ -60,6 +61,9 @@ final class ManagerRole {
     // Raft speaks mutual TLS with manager certificates of this swarm only
     RaftStore store = RaftStore.open(rc, credentials.raftTls());
     ca = new io.jswarm.manager.ca.CertificateAuthority(store, credentials::clusterKey);
+    LeaderSignal signal = new LeaderSignal();
+    store.addLeadershipListener(signal);
+    leaderSignal = signal;
     Manager m = new Manager(store, images);
     dispatcherProxy.set(m.dispatcher());
     m.start();
@@ -123,6 +127,7 @@ final class ManagerRole {
 
   synchronized void stop() {
     raftSettings.close();
+    leaderSignal = null;
     dispatcherProxy.set(null);
     ClusterRegistry r = registry;
     registry = null;
@@ -147,23 +152,52 @@ final class ManagerRole {
     deleteRecursively(raftDir());
   }
 
+  /**
+   * Waits until this member knows a leader. Woken by the watch as the leader replicates entries
+   * here (a joining member's first sign of it); the short re-check bounds the case where the
+   * member was already caught up.
+   */
   void awaitLeader(Duration timeout) throws InterruptedException, StatusException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (manager == null || manager.store().leaderId().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw Status.UNAVAILABLE.withDescription("no Raft leader within " + timeout.toSeconds() + " s").asException();
+    Manager m = manager;
+    if (m == null) throw Status.UNAVAILABLE.withDescription("this node runs no manager").asException();
+    try (io.jswarm.store.Watch<Void> w = m.store().watch()) {
+      while (m.store().leaderId().isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw Status.UNAVAILABLE.withDescription("no Raft leader within " + timeout.toSeconds() + " s").asException();
+        }
+        w.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
       }
-      Thread.sleep(20); // polling a flag the Ratis thread sets; bounded by the deadline above
     }
   }
 
+  /** Waits for Raft's leadership callback ({@link LeaderSignal}) saying this member leads. */
   void awaitSelfLeader(Duration timeout) throws InterruptedException, StatusException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (manager == null || !manager.store().isLeader()) {
-      if (System.nanoTime() > deadline) {
-        throw Status.UNAVAILABLE.withDescription("this node did not become leader within " + timeout.toSeconds() + " s").asException();
+    LeaderSignal s = leaderSignal;
+    if (s == null || !s.await(timeout)) {
+      throw Status.UNAVAILABLE.withDescription("this node did not become leader within " + timeout.toSeconds() + " s").asException();
+    }
+  }
+
+  /** Whether this member leads, as the store's leadership notifications say; waiters are woken on change. */
+  private static final class LeaderSignal implements io.jswarm.store.LeadershipListener {
+    private boolean leader;
+
+    @Override
+    public synchronized void leaderChanged(boolean isLeader) {
+      leader = isLeader;
+      notifyAll();
+    }
+
+    synchronized boolean await(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!leader) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      Thread.sleep(20); // as above
+      return true;
     }
   }
 

@@ -2,6 +2,8 @@ package io.jswarm.cli.daemon;
 
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.RaftStoreConfig;
+import io.jswarm.store.StoreEvent;
+import io.jswarm.store.Watch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,30 +44,42 @@ final class RaftSettings implements AutoCloseable {
     }
   }
 
-  /** Follows the cluster setting while the member runs. */
+  /**
+   * Follows the cluster setting while the member runs: driven by the store's watch (the cluster
+   * object's changes), so it wakes only when a batch is applied, never on a timer.
+   */
   synchronized void follow(RaftStore store) {
     close();
     Thread t = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        try {
-          long want = store.read(v -> v.cluster().map(c -> c.getSpec().getElectionTimeoutMs()).orElse(0L));
-          if (want > 0 && want != saved()) {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, Long.toString(want), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LOG.info("election timeout " + want + " ms recorded; this manager takes it at its next start");
+      try (Watch<Long> w = store.viewAndWatch(v -> v.cluster().map(c -> c.getSpec().getElectionTimeoutMs()).orElse(0L))) {
+        record(w.initial());
+        while (!Thread.currentThread().isInterrupted()) {
+          // a blocking wait for the next applied batch; the timeout only bounds how long a close waits
+          for (StoreEvent e : w.poll(Duration.ofMinutes(1))) {
+            if (e.object().hasCluster() && e.newObject() != null) record(e.newObject().getCluster().getSpec().getElectionTimeoutMs());
           }
-          Thread.sleep(2_000); // a periodic look at one setting; nothing to wait on
-        } catch (InterruptedException e) {
-          return;
-        } catch (Exception e) {
-          // the store is closing or the disk refused: look again later
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.warning("stopped following the election timeout setting: " + e.getMessage());
       }
     }, "raft-settings");
     t.setDaemon(true);
     t.start();
     follower = t;
+  }
+
+  private void record(long want) {
+    if (want <= 0 || want == saved()) return;
+    try {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, Long.toString(want), StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      LOG.info("election timeout " + want + " ms recorded; this manager takes it at its next start");
+    } catch (IOException e) {
+      LOG.warning("could not record the election timeout " + want + " ms: " + e.getMessage() + "; it applies when the setting changes again");
+    }
   }
 
   @Override

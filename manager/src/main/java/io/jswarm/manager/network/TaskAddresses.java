@@ -20,21 +20,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Addresses for tasks as the scheduler places them. Built once per scheduling pass from the
- * store (what live tasks, virtual IPs, gateways and node ingress legs hold), then hands out
- * addresses in order, never one that is held. A freed address comes back only after the rest of
- * the subnet was used once (see {@link Ipam#nextAddress}).
+ * Addresses for tasks as the scheduler places them: over the allocator's {@link AddressIndex}
+ * (what live tasks, virtual IPs, gateways and node ingress legs hold, kept from watch events),
+ * plus what this pass has handed out, never one that is held. A freed address comes back only
+ * after the rest of the subnet was used once (see {@link Ipam#nextAddress}).
  */
 public final class TaskAddresses {
   private final StoreView view;
+  private final AddressIndex index;
   private final Map<String, Set<Long>> taken = new HashMap<>();
   private final Map<String, Long> cursor = new HashMap<>();
 
-  public TaskAddresses(StoreView view) {
+  public TaskAddresses(StoreView view, AddressIndex index) {
     this.view = view;
+    this.index = index;
   }
 
-  /** Every address held on {@code networkId}, the gateway included. */
+  /** Every address held on {@code networkId}, the gateway included: a scan of the whole state. */
   static Set<Long> taken(StoreView v, String networkId) {
     Set<Long> out = new HashSet<>();
     v.network(networkId).ifPresent(n -> out.add(Cidr.parseIp(n.getGateway())));
@@ -55,11 +57,16 @@ public final class TaskAddresses {
     return out;
   }
 
+  /** Held per the index, or handed out in this pass (only {@code contains} is asked). */
   private Set<Long> takenOn(String networkId) {
     return taken.computeIfAbsent(networkId, id -> {
-      Set<Long> t = taken(view, id);
-      cursor.put(id, t.stream().mapToLong(Long::longValue).max().orElse(0));
-      return t;
+      cursor.put(id, index.highest(id));
+      return new HashSet<>() {
+        @Override
+        public boolean contains(Object o) {
+          return super.contains(o) || (o instanceof Long x && index.held(id, x));
+        }
+      };
     });
   }
 

@@ -56,7 +56,7 @@ public final class GlobalReconciler {
       List<Task> mine = byNode.getOrDefault(n.getId(), List.of());
       List<Task> live = new ArrayList<>();
       for (Task t : mine) if (t.getDesiredState() == TaskState.RUNNING) live.add(t);
-      live.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()).reversed());
+      live.sort(CreationOrder.NEWEST_FIRST);
       for (int i = 1; i < live.size(); i++) update.add(ReplicatedReconciler.withDesired(live.get(i), TaskState.SHUTDOWN));
       if (live.isEmpty()) {
         boolean stopping = mine.stream().anyMatch(x -> ReplicatedReconciler.stopping(x, service))
@@ -94,7 +94,7 @@ public final class GlobalReconciler {
     Task last = null;
     for (Task t : mine) {
       if (t.getSpecVersion() != service.getSpecVersion() || t.getDesiredState() == TaskState.REMOVE) continue;
-      if (last == null || t.getMeta().getCreatedAtMs() > last.getMeta().getCreatedAtMs()) last = t;
+      if (last == null || CreationOrder.newer(t, last)) last = t;
     }
     if (last == null || !TaskStates.isTerminal(last.getStatus().getState())) return false;
     // A task shut down because its node was drained or paused is not an end.

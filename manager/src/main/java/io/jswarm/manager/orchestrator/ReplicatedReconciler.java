@@ -7,7 +7,6 @@ import io.jswarm.api.TaskState;
 import io.jswarm.api.TaskStates;
 import io.jswarm.api.TaskStatus;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +73,7 @@ public final class ReplicatedReconciler {
       // Keep the newest live task of a slot; any other is a leftover of a race, or the task a
       // start-first update replaces: that one stops once its replacement is RUNNING.
       live = new ArrayList<>(live);
-      live.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()).reversed());
+      live.sort(CreationOrder.NEWEST_FIRST);
       if (live.isEmpty()) {
         if (!slotEnded(tasks, slot, service) && !replacedStillStopping(tasks, slot, service, downNodes)) {
           create.add(newTask(service, slot, 0, 0, ids));
@@ -153,7 +152,7 @@ public final class ReplicatedReconciler {
     for (Task t : tasks) {
       if (t.getSlot() != slot || t.getSpecVersion() != service.getSpecVersion()) continue;
       if (t.getDesiredState() == TaskState.REMOVE) continue; // scaled away, not ended
-      if (last == null || t.getMeta().getCreatedAtMs() > last.getMeta().getCreatedAtMs()) last = t;
+      if (last == null || CreationOrder.newer(t, last)) last = t;
     }
     if (last == null || !TaskStates.isTerminal(last.getStatus().getState())) return false;
     return !shouldRestart(service.getSpec().getTask().getRestart(), last);

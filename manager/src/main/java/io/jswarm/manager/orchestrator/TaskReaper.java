@@ -10,8 +10,8 @@ import io.jswarm.manager.WatchLoop;
 import io.jswarm.store.BatchWriter;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreEvent;
+import io.jswarm.store.StoreView;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +21,15 @@ import java.util.Set;
 /**
  * Deletes tasks nobody needs any more: tasks marked REMOVE once they are down (or never reached
  * a live node), and finished history beyond the cluster's task-history limit per slot.
+ *
+ * <p>Incremental: its {@link ReaperIndex} keeps each slot's history from watch events, and a pass
+ * looks only at tasks that changed, slots whose history grew and tasks on nodes that went down or
+ * left. {@link #reap} is the same decision over the whole state, kept as the reference the
+ * property test compares with.
  */
 public final class TaskReaper extends WatchLoop {
   public static final int DEFAULT_HISTORY_LIMIT = 5;
+  private final ReaperIndex index = new ReaperIndex();
 
   public TaskReaper(RaftStore store) {
     super(store, "task-reaper");
@@ -31,24 +37,40 @@ public final class TaskReaper extends WatchLoop {
 
   @Override
   protected boolean relevant(StoreEvent e) {
-    var o = e.newObject() != null ? e.newObject() : e.oldObject();
-    return o.hasTask() || o.hasNode();
+    var o = e.object();
+    return o.hasTask() || o.hasNode() || o.hasCluster();
+  }
+
+  @Override
+  protected void reset(StoreView v) {
+    index.reset(v);
+  }
+
+  @Override
+  protected void onEvent(StoreEvent e) {
+    index.apply(e);
   }
 
   @Override
   protected void pass(List<StoreEvent> events) throws Exception {
+    List<Task> dead = store.read(v -> index.decide(v, visited));
+    if (dead.isEmpty()) return;
     BatchWriter batch = store.leaderBatch();
-    List<Task> dead = store.read(v -> {
-      int limit = v.cluster().map(c -> (int) c.getSpec().getTaskHistoryLimit()).filter(l -> l > 0)
-          .orElse(DEFAULT_HISTORY_LIMIT);
-      return reap(v.tasks(), v.nodes(), limit);
-    });
     // each delete names the version read: if a task changed since, its entry is refused and the
-    // next pass (woken by that change) reaps again
-    for (List<Task> chunk : Chunks.of(dead, store.limits())) {
-      batch.update(tx -> chunk.forEach(tx::delete));
+    // change (an event) marks it again
+    try {
+      for (List<Task> chunk : Chunks.of(dead, store.limits())) {
+        batch.update(tx -> chunk.forEach(tx::delete));
+      }
+      batch.commit();
+    } catch (Exception e) {
+      dead.forEach(t -> index.dirtyTasks.add(t.getId()));
+      dead.forEach(t -> {
+        String k = ReaperIndex.historyKey(t);
+        if (k != null) index.dirtySlots.add(k);
+      });
+      throw e;
     }
-    batch.commit();
   }
 
   /** Pure: which tasks to delete. */
@@ -75,7 +97,7 @@ public final class TaskReaper extends WatchLoop {
     }
     for (List<Task> h : history.values()) {
       if (h.size() <= historyLimit) continue;
-      h.sort(Comparator.comparingLong((Task t) -> t.getMeta().getCreatedAtMs()));
+      h.sort(CreationOrder.OLDEST_FIRST);
       out.addAll(h.subList(0, h.size() - historyLimit));
     }
     return out;

@@ -53,6 +53,18 @@ public final class Scheduler {
       this.freeMem = r.getMemoryBytes();
     }
 
+    /** The node with the load its live tasks already put on it (copied: the pass adds to it). */
+    NodeState(Node node, NodeLoad load) {
+      this(node);
+      if (load == null) return;
+      freeCpu -= load.cpu;
+      freeMem -= load.mem;
+      total = load.total;
+      perService.putAll(load.perService);
+      perServiceName.putAll(load.perServiceName);
+      hostPorts.addAll(load.hostPorts.keySet());
+    }
+
     int of(String serviceId) {
       return perService.getOrDefault(serviceId, 0);
     }
@@ -74,26 +86,38 @@ public final class Scheduler {
    *     on their node while they are not finished
    */
   public static Result schedule(List<Node> nodes, List<Task> tasks) {
+    Map<String, NodeLoad> loads = new HashMap<>();
+    List<Task> pending = new ArrayList<>();
+    for (Task t : tasks) {
+      if (isPending(t)) pending.add(t);
+      else if (isLoad(t)) loads.computeIfAbsent(t.getNodeId(), k -> new NodeLoad()).add(t, 1);
+    }
+    return schedule(nodes, loads, pending);
+  }
+
+  /**
+   * The same placement from the load already on each node (kept incrementally by the scheduler
+   * component) and the pending tasks only.
+   *
+   * @param loads node id → what its live tasks take (absent: nothing)
+   * @param pending tasks PENDING with desired RUNNING
+   */
+  static Result schedule(List<Node> nodes, Map<String, NodeLoad> loads, List<Task> pending) {
     Map<String, NodeState> byId = new HashMap<>();
     List<NodeState> all = new ArrayList<>();
     for (Node n : nodes) {
-      NodeState s = new NodeState(n);
+      NodeState s = new NodeState(n, loads.get(n.getId()));
       byId.put(n.getId(), s);
       all.add(s);
     }
     all.sort(Comparator.comparing(s -> s.node.getId()));
     Map<String, List<Task>> groups = new TreeMap<>();
     List<Task> pinned = new ArrayList<>();
-    for (Task t : tasks) {
-      if (isPending(t)) {
-        if (t.getNodeId().isEmpty()) {
-          groups.computeIfAbsent(t.getServiceId() + "/" + t.getSpecVersion(), k -> new ArrayList<>()).add(t);
-        } else {
-          pinned.add(t);
-        }
-      } else if (isLoad(t)) {
-        NodeState s = byId.get(t.getNodeId());
-        if (s != null) s.add(t, reservations(t.getSpec()));
+    for (Task t : pending) {
+      if (t.getNodeId().isEmpty()) {
+        groups.computeIfAbsent(t.getServiceId() + "/" + t.getSpecVersion(), k -> new ArrayList<>()).add(t);
+      } else {
+        pinned.add(t);
       }
     }
     Map<String, String> placed = new LinkedHashMap<>();

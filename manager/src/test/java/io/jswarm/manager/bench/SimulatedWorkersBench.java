@@ -98,12 +98,12 @@ public final class SimulatedWorkersBench {
     double[] base = cpuWindow(10_000);
     log(String.format("baseline (0 agents): %.1f ms CPU/s", base[0]));
 
-    // ---- N nodes in one batch per 1000
+    // ---- N nodes in one batch per 200 (the store's default limit of changes per entry)
     long t = System.nanoTime();
-    for (int from = 0; from < nodes; from += 1000) {
+    for (int from = 0; from < nodes; from += 200) {
       int f = from;
       store.update(tx -> {
-        for (int i = f; i < Math.min(nodes, f + 1000); i++) tx.create(node(i));
+        for (int i = f; i < Math.min(nodes, f + 200); i++) tx.create(node(i));
       });
     }
     log(String.format("created %d nodes in %.0f ms", nodes, ms(t)));

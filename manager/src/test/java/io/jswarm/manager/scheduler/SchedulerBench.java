@@ -24,7 +24,9 @@ import java.util.Random;
  * services onto NODES simulated nodes in one {@link Scheduler#schedule} call. Every service
  * spreads over node.labels.zone (10 zones), reserves 0.05 CPU and 64 MiB, and every other service
  * is constrained to node.labels.disk==ssd; a quarter also have max 50 replicas per node.
- * Prints placements/s per run and the best run.
+ * Prints placements/s per run and the best run. Then, with all of them placed, the cost of
+ * placing ONE more task: by a full pass over every task (what the scheduler component did on every
+ * relevant batch) and from the load index the component now keeps ({@link SchedulerIndex}).
  */
 public final class SchedulerBench {
   public static void main(String[] args) {
@@ -73,5 +75,34 @@ public final class SchedulerBench {
           r, res.placements().size(), res.unplaced().size(), secs, rate);
     }
     System.out.printf("best: %,.0f placements/s%n", best);
+
+    // one more task once everything is placed: full pass vs the maintained index
+    Scheduler.Result placed = Scheduler.schedule(ns, ts);
+    List<Task> running = new ArrayList<>(ts.size() + 1);
+    for (Task t : ts) {
+      String node = placed.placements().get(t.getId());
+      if (node == null) continue;
+      running.add(t.toBuilder().setNodeId(node).setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)).build());
+    }
+    Task extra = ts.get(0).toBuilder().setId("zz-extra").setSlot(perService + 1).build();
+    List<Task> all = new ArrayList<>(running);
+    all.add(extra);
+    java.util.Map<String, NodeLoad> loads = new java.util.HashMap<>();
+    for (Task t : running) loads.computeIfAbsent(t.getNodeId(), k -> new NodeLoad()).add(t, 1);
+    double fullBest = Double.MAX_VALUE;
+    double incBest = Double.MAX_VALUE;
+    for (int r = 1; r <= runs; r++) {
+      long t0 = System.nanoTime();
+      Scheduler.Result full = Scheduler.schedule(ns, all);
+      double fullMs = (System.nanoTime() - t0) / 1e6;
+      t0 = System.nanoTime();
+      Scheduler.Result inc = Scheduler.schedule(ns, loads, List.of(extra));
+      double incMs = (System.nanoTime() - t0) / 1e6;
+      if (!full.equals(inc)) throw new IllegalStateException("full and incremental placements differ: " + full + " vs " + inc);
+      fullBest = Math.min(fullBest, fullMs);
+      incBest = Math.min(incBest, incMs);
+      System.out.printf("one more task with %d placed: full pass %.1f ms, from the load index %.2f ms%n", running.size(), fullMs, incMs);
+    }
+    System.out.printf("one more task, best: full pass %.1f ms, from the load index %.2f ms (%.0fx)%n", fullBest, incBest, fullBest / incBest);
   }
 }
