@@ -28,6 +28,12 @@ public abstract class WatchLoop implements LeaderComponent {
   /** One reconciliation. {@code events} is empty on the first pass and on timer passes. */
   protected abstract void pass(List<StoreEvent> events) throws Exception;
 
+  /**
+   * Called once per start, atomically with the subscription: a component that keeps its own
+   * indexes builds them from {@code v} here, and the events it then sees are exactly those after.
+   */
+  protected void begin(io.jswarm.store.StoreView v) {}
+
   /** How long to wait for events before an unprompted pass. */
   protected Duration idle() {
     return Duration.ofSeconds(1);
@@ -66,7 +72,10 @@ public abstract class WatchLoop implements LeaderComponent {
   }
 
   private void run() {
-    try (Watch<Void> watch = store.watch()) {
+    try (Watch<Void> watch = store.viewAndWatch(v -> {
+      begin(v);
+      return null;
+    })) {
       safePass(List.of());
       while (running) {
         List<StoreEvent> events = new java.util.ArrayList<>(watch.poll(idle()));
