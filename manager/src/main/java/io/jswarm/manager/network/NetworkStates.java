@@ -121,19 +121,28 @@ public final class NetworkStates {
 
   private void putTask(String id, Task t) {
     Task old = tasks.remove(id);
+    Task now = t != null && live(t) && t.getNetworksCount() > 0 ? t : null;
     if (old != null) {
-      for (NetworkAttachment a : old.getNetworksList()) {
-        removeEndpoint(a.getNetworkId(), id);
-        countNet(old.getNodeId(), a.getNetworkId(), -1);
-      }
+      for (NetworkAttachment a : old.getNetworksList()) countNet(old.getNodeId(), a.getNetworkId(), -1);
       Set<String> on = tasksOnNode.get(old.getNodeId());
       if (on != null && on.remove(id) && on.isEmpty()) tasksOnNode.remove(old.getNodeId());
     }
-    if (t == null || !live(t) || t.getNetworksCount() == 0) return;
-    tasks.put(id, t);
-    tasksOnNode.computeIfAbsent(t.getNodeId(), k -> new HashSet<>()).add(id);
-    for (NetworkAttachment a : t.getNetworksList()) countNet(t.getNodeId(), a.getNetworkId(), 1);
-    refreshTaskEndpoints(t);
+    Set<String> nowNets = new HashSet<>();
+    if (now != null) {
+      tasks.put(id, now);
+      tasksOnNode.computeIfAbsent(now.getNodeId(), k -> new HashSet<>()).add(id);
+      for (NetworkAttachment a : now.getNetworksList()) {
+        countNet(now.getNodeId(), a.getNetworkId(), 1);
+        nowNets.add(a.getNetworkId());
+      }
+      // replaced in place: an endpoint that comes out the same (a status-only change) is not dirty
+      refreshTaskEndpoints(now);
+    }
+    if (old != null) {
+      for (NetworkAttachment a : old.getNetworksList()) {
+        if (!nowNets.contains(a.getNetworkId())) removeEndpoint(a.getNetworkId(), id);
+      }
+    }
   }
 
   private void refreshTaskEndpoints(Task t) {
@@ -167,7 +176,8 @@ public final class NetworkStates {
       for (String id : tasksOnNode.getOrDefault(n.getId(), Set.of())) refreshTaskEndpoints(tasks.get(id));
     }
     if (moved || old == null || !old.getIngress().equals(n.getIngress())) {
-      if (old != null && !old.getIngress().getNetworkId().isEmpty()) removeEndpoint(old.getIngress().getNetworkId(), nodeKey(n.getId()));
+      String was = old == null ? "" : old.getIngress().getNetworkId();
+      if (!was.isEmpty() && !was.equals(n.getIngress().getNetworkId())) removeEndpoint(was, nodeKey(n.getId()));
       refreshLeg(n);
     }
   }

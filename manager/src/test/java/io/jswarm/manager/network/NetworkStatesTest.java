@@ -92,6 +92,25 @@ class NetworkStatesTest {
   }
 
   @Test
+  void aStatusOnlyChangeThatLeavesTheEndpointAsItWasSendsNothing() {
+    NetworkStates s = new NetworkStates();
+    NetworkStates.Sent sent = new NetworkStates.Sent();
+    s.apply(create(network("net1", 1)));
+    s.apply(create(node("n1", NodeStatus.State.READY)));
+    Task t = task("t1", "n1", "net1", 1, TaskState.ASSIGNED);
+    s.apply(create(t));
+    s.complete("n1", sent);
+    s.takeChanges();
+    Task accepted = t.toBuilder().setStatus(TaskStatus.newBuilder().setState(TaskState.ACCEPTED)).build();
+    s.apply(new StoreEvent(StoreEvent.Kind.UPDATE, obj(t), obj(accepted), 0));
+    assertTrue(s.update("n1", sent, s.takeChanges()).isEmpty(), "ACCEPTED changes nothing a node programs");
+    Task running = accepted.toBuilder().setStatus(TaskStatus.newBuilder().setState(TaskState.RUNNING)).build();
+    s.apply(new StoreEvent(StoreEvent.Kind.UPDATE, obj(accepted), obj(running), 0));
+    NetworkState u = s.update("n1", sent, s.takeChanges()).orElseThrow();
+    assertTrue(u.getNetworks(0).getEndpoints(0).getRunning(), "RUNNING does: DNS and VIP backends follow it");
+  }
+
+  @Test
   void completeStateFollowedByDeltasEqualsAFreshCompleteState() {
     for (long seed = 1; seed <= 20; seed++) {
       Random r = new Random(seed);
