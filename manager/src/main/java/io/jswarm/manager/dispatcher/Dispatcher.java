@@ -5,7 +5,6 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.jswarm.api.Assignments;
 import io.jswarm.api.ClusterSpec;
 import io.jswarm.api.DispatcherGrpc;
 import io.jswarm.api.DispatcherMessage;
@@ -16,36 +15,38 @@ import io.jswarm.api.Node;
 import io.jswarm.api.NodeUpdate;
 import io.jswarm.manager.membership.Managers;
 import io.jswarm.api.NodeStatus;
-import io.jswarm.api.Task;
 import io.jswarm.api.TaskStatusUpdate;
 import io.jswarm.api.WorkerMessage;
 import io.jswarm.manager.LeaderComponent;
-import io.jswarm.manager.network.NetworkStates;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreEvent;
-import io.jswarm.store.Watch;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The leader's side of every worker session (see dispatcher.proto). Loops: pushing task
- * assignments when the store changes, writing batched status reports to the store, judging
- * liveness ({@link Liveness}: UNKNOWN after a leader change, DOWN after the grace) and writing
- * node status ({@link NodeStatusWriter}). Session handling (Hello, heartbeats, status reports)
- * never waits on the store: it records what it heard and hands writes and reads to those loops,
- * so a long store pass cannot make a healthy node look dead (see docs/failure-detection.md).
+ * The leader's side of every worker session (see dispatcher.proto). One leader component, in the
+ * shape of the others: built from the store, started and stopped on leadership, driven by watch
+ * events. Its {@link DispatchLoop} keeps, from the events, which tasks each node is assigned
+ * ({@link AssignmentSet}) and what each node must program for its networks
+ * ({@link NetworkStates}), and streams each session a complete set at first and then only the
+ * changes. Status reports and node status are written by queue drains on their own executors
+ * ({@link StatusWriter}, {@link NodeStatusWriter}); liveness ({@link Liveness}: UNKNOWN after a
+ * leader change, DOWN after the grace) is judged on a timer. Session handling (Hello,
+ * heartbeats, status reports) never waits on the store or on the loop: it records what it heard
+ * and hands the rest over, so a long store pass cannot make a healthy node look dead (see
+ * docs/failure-detection.md).
  */
 public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implements LeaderComponent {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
@@ -56,29 +57,30 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   /** Monotonic milliseconds: a wall-clock step must not make every node look late. */
   private final LongSupplier clock;
   /** False in tests that drive {@link #checkLiveness()} with a fake clock. */
-  private final boolean livenessThread;
+  private final boolean livenessTimer;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Liveness liveness = new Liveness();
   private final NodeStatusWriter nodeWriter;
-  private final LinkedBlockingQueue<Report> reports = new LinkedBlockingQueue<>();
-  /** Held while reading and sending full states, so a Hello's full set and the assign loop's sends stay in read order. */
-  private final Object sendLock = new Object();
+  private final LinkedBlockingQueue<StatusWriter.Report> reports = new LinkedBlockingQueue<>();
+  private final StatusWriter statusWriter;
   private volatile HeartbeatSettings settings = HeartbeatSettings.DEFAULTS;
   private volatile boolean running;
-  private final List<Thread> threads = new ArrayList<>();
+  private DispatchLoop loop;
   private ExecutorService greeter;
-
-  private record Report(String nodeId, TaskStatusUpdate update) {}
-  private final StatusWriter statusWriter;
+  private ExecutorService statusExec;
+  private ExecutorService nodeStatusExec;
+  private ScheduledExecutorService livenessExec;
+  private Drain statusDrain;
+  private Drain nodeStatusDrain;
 
   public Dispatcher(RaftStore store) {
     this(store, () -> System.nanoTime() / 1_000_000, true);
   }
 
-  Dispatcher(RaftStore store, LongSupplier clock, boolean livenessThread) {
+  Dispatcher(RaftStore store, LongSupplier clock, boolean livenessTimer) {
     this.store = store;
     this.clock = clock;
-    this.livenessThread = livenessThread;
+    this.livenessTimer = livenessTimer;
     this.nodeWriter = new NodeStatusWriter(store);
     this.statusWriter = new StatusWriter(store);
   }
@@ -86,28 +88,31 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   @Override
   public synchronized void start() {
     if (running) return;
-    // One read, atomic with the watch: the nodes to judge and the settings to judge them by.
-    Watch<List<Node>> w = store.viewAndWatch(v -> {
+    // The nodes to judge and the settings to judge them by (the loop follows later changes).
+    List<Node> nodes = store.read(v -> {
       settings = HeartbeatSettings.of(v.cluster().map(c -> c.getSpec()).orElse(ClusterSpec.getDefaultInstance()));
       return v.nodes();
     });
-    List<String> alive = w.initial().stream()
+    List<String> alive = nodes.stream()
         .filter(n -> n.getStatus().getState() != NodeStatus.State.DOWN).map(Node::getId).toList();
     // This leader has heard from nobody yet: every node is UNKNOWN, with the longer grace, and
     // keeps its tasks (the orchestrators move tasks off DOWN nodes only).
     liveness.leadershipStarted(alive, clock.getAsLong(), settings);
     nodeWriter.clear();
-    for (String id : alive) nodeWriter.submit(id, n -> markUnknown(n));
-    greeter = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "dispatcher-greeter");
-      t.setDaemon(true);
-      return t;
-    });
+    reports.clear();
+    greeter = Executors.newSingleThreadExecutor(named("dispatcher-greeter"));
+    statusExec = Executors.newSingleThreadExecutor(named("dispatcher-status"));
+    nodeStatusExec = Executors.newSingleThreadExecutor(named("dispatcher-node-status"));
+    statusDrain = new Drain(statusExec, this::writeStatuses);
+    nodeStatusDrain = new Drain(nodeStatusExec, () -> nodeWriter.drain(() -> running));
+    loop = new DispatchLoop(store, this);
     running = true; // only now: a Hello may come in the moment it is set, and needs the greeter
-    threads.add(spawn("dispatcher-assign", () -> assignLoop(w)));
-    threads.add(spawn("dispatcher-status", this::statusLoop));
-    threads.add(spawn("dispatcher-node-status", this::nodeStatusLoop));
-    if (livenessThread) threads.add(spawn("dispatcher-liveness", this::livenessLoop));
+    for (String id : alive) submitNodeStatus(id, this::markUnknown);
+    loop.start();
+    if (livenessTimer) {
+      livenessExec = Executors.newSingleThreadScheduledExecutor(named("dispatcher-liveness"));
+      scheduleLiveness(System.nanoTime());
+    }
   }
 
   /** UNKNOWN unless the node was heard from (or went Down) since this leader started. */
@@ -119,31 +124,42 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
 
   @Override
   public void stop() {
-    List<Thread> ts;
+    DispatchLoop l;
+    List<ExecutorService> execs;
     synchronized (this) {
       if (!running) return;
       running = false;
-      ts = new ArrayList<>(threads);
-      threads.clear();
-      greeter.shutdownNow();
+      l = loop;
+      loop = null;
+      execs = new ArrayList<>(List.of(greeter, statusExec, nodeStatusExec));
+      if (livenessExec != null) execs.add(livenessExec);
+      livenessExec = null;
     }
+    for (ExecutorService e : execs) e.shutdownNow();
+    l.stop();
     for (Session s : sessions.values()) s.close(Status.UNAVAILABLE.withDescription("manager is no longer the leader"));
     sessions.clear();
-    for (Thread t : ts) {
-      t.interrupt();
+    for (ExecutorService e : execs) {
       try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
+        e.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  private Thread spawn(String name, Runnable r) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
+  private static ThreadFactory named(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private void submitNodeStatus(String id, java.util.function.UnaryOperator<Node> change) {
+    nodeWriter.submit(id, change);
+    Drain d = nodeStatusDrain;
+    if (d != null) d.request();
   }
 
   // ------------------------------------------------------------ gRPC
@@ -191,7 +207,8 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       case STATUS -> {
         requireHello(s);
         liveness.heard(s.nodeId, clock.getAsLong(), settings);
-        for (TaskStatusUpdate u : m.getStatus().getUpdatesList()) reports.add(new Report(s.nodeId, u));
+        for (TaskStatusUpdate u : m.getStatus().getUpdatesList()) reports.add(new StatusWriter.Report(s.nodeId, u));
+        statusDrain.request();
       }
       default -> throw Status.INVALID_ARGUMENT.withDescription("empty worker message").asException();
     }
@@ -213,7 +230,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
 
   /**
    * Records the session and acknowledges at once; the membership check, the READY write and the
-   * full states follow on the greeter thread, so the session's heartbeats never queue behind them.
+   * complete sets follow on the greeter thread, so the session's heartbeats never queue behind them.
    */
   private void hello(Session s, Hello h) throws Exception {
     String id = h.getNodeId();
@@ -242,22 +259,19 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
       s.close(Status.PERMISSION_DENIED.withDescription("node " + id + " is not part of this swarm; join it first"));
       return;
     }
-    nodeWriter.submit(id, n -> n.toBuilder()
+    submitNodeStatus(id, n -> n.toBuilder()
         .setDescription(h.getDescription())
         .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.READY).setAddr(h.getAddr()))
         .build());
-    synchronized (sendLock) {
-      s.send(assignmentsFor(id));
-      s.sendIfChanged(nodeUpdateFor(id));
-      s.sendIfChanged(networkStateFor(id));
-    }
+    DispatchLoop l = loop;
+    if (l != null) l.greet(s);
   }
 
-  private DispatcherMessage nodeUpdateFor(String nodeId) {
+  DispatcherMessage nodeUpdateFor(String nodeId) {
     return store.read(v -> nodeUpdateFor(v, nodeId, Managers.addrs(v)));
   }
 
-  private static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
+  static DispatcherMessage nodeUpdateFor(io.jswarm.store.StoreView v, String nodeId, List<String> managerAddrs) {
     NodeUpdate.Builder u = NodeUpdate.newBuilder().addAllManagerAddrs(managerAddrs);
     v.node(nodeId).ifPresent(n -> u.setNode(n.toBuilder().clearMeta().clearStatus()));
     v.cluster().ifPresent(c -> u.setRegistrySecret(c.getRegistrySecret())
@@ -269,120 +283,25 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     if (s.nodeId != null) sessions.remove(s.nodeId, s);
   }
 
-  // ------------------------------------------------------------ loops
-
-  private DispatcherMessage assignmentsFor(String nodeId) {
-    List<Task> tasks = store.read(v -> v.tasksByNode(nodeId));
-    return DispatcherMessage.newBuilder()
-        .setAssignments(Assignments.newBuilder().addAllTasks(AssignmentSet.forNode(tasks)))
-        .build();
+  /** The open sessions (the loop sends to them). */
+  Map<String, Session> sessions() {
+    return sessions;
   }
 
-  private DispatcherMessage networkStateFor(String nodeId) {
-    io.jswarm.api.NetworkState st = store.read(v -> NetworkStates.forNode(v, nodeId));
-    return DispatcherMessage.newBuilder().setNetworkState(st).build();
-  }
+  // ------------------------------------------------------------ writers and timers
 
-  /** Whether an event can change what some node must program for its networks. */
-  private static boolean touchesNetworks(StoreEvent e) {
-    for (var o : new io.jswarm.api.StoreObject[] {e.oldObject(), e.newObject()}) {
-      if (o == null) continue;
-      if (o.hasNetwork()) return true;
-      if (o.hasTask() && o.getTask().getNetworksCount() > 0) return true;
-      if (o.hasService() && (o.getService().getEndpoint().getVirtualIpsCount() > 0
-          || o.getService().getEndpoint().getPortsCount() > 0)) return true;
+  private void writeStatuses() throws InterruptedException {
+    while (running) {
+      List<StatusWriter.Report> batch = new ArrayList<>();
+      reports.drainTo(batch);
+      if (batch.isEmpty()) return;
+      // never dropped: retried until acknowledged, a contended task split off (StatusWriter)
+      statusWriter.write(batch, () -> running);
     }
-    if (e.oldObject() != null && e.newObject() != null && e.newObject().hasNode()) {
-      var a = e.oldObject().getNode();
-      var b = e.newObject().getNode();
-      return a.getStatus().getState() != b.getStatus().getState() || !a.getStatus().getAddr().equals(b.getStatus().getAddr())
-          || !a.getIngress().equals(b.getIngress());
-    }
-    return e.object().hasNode();
-  }
-
-  private void assignLoop(Watch<List<Node>> watch) {
-    List<String> lastManagerAddrs = null;
-    try (Watch<List<Node>> w = watch) {
-      while (running) {
-        List<StoreEvent> events = w.poll(Duration.ofSeconds(1));
-        Set<String> nodes = new HashSet<>();
-        Set<String> changedNodes = new HashSet<>();
-        boolean networks = false;
-        boolean cluster = false; // the swarm's roots (CA rotation) and registry secret travel in every node's update
-        for (StoreEvent e : events) {
-          networks |= touchesNetworks(e);
-          cluster |= e.object().hasCluster();
-          noteMembership(e);
-          if (e.object().hasNode()) changedNodes.add(e.object().getNode().getId());
-          if (e.oldObject() != null && e.oldObject().hasTask()) nodes.add(e.oldObject().getTask().getNodeId());
-          if (e.newObject() != null && e.newObject().hasTask()) nodes.add(e.newObject().getTask().getNodeId());
-        }
-        if (events.isEmpty()) continue;
-        synchronized (sendLock) {
-          // Network state first: a worker wires a task's networks before it starts the container.
-          if (networks) {
-            for (Session s : new ArrayList<>(sessions.values())) {
-              if (s.nodeId != null) s.sendIfChanged(networkStateFor(s.nodeId));
-            }
-          }
-          for (String n : nodes) {
-            Session s = sessions.get(n);
-            if (s != null) s.sendIfChanged(assignmentsFor(n));
-          }
-          if (!changedNodes.isEmpty() || cluster) {
-            boolean clusterChanged = cluster;
-            // Status and heartbeat-driven fields are cleared from the update, so only changes that
-            // matter to the node (role, spec, manager set) travel. A node's update depends only on
-            // its own record and the manager set: rebuild it for the nodes that changed, and for
-            // every session only when the manager set did (with 1,000 nodes, rebuilding all of
-            // them, each reading every node, on each node write kept a core busy for minutes).
-            List<String> prevAddrs = lastManagerAddrs;
-            List<Session> open = new ArrayList<>(sessions.values());
-            java.util.concurrent.atomic.AtomicReference<List<String>> addrsUsed = new java.util.concurrent.atomic.AtomicReference<>();
-            Map<Session, DispatcherMessage> updates = store.read(v -> {
-              List<String> addrs = Managers.addrs(v);
-              addrsUsed.set(addrs);
-              boolean all = clusterChanged || !addrs.equals(prevAddrs);
-              Map<Session, DispatcherMessage> out = new java.util.HashMap<>();
-              for (Session s : open) {
-                String id = s.nodeId;
-                if (id != null && (all || changedNodes.contains(id))) out.put(s, nodeUpdateFor(v, id, addrs));
-              }
-              return out;
-            });
-            lastManagerAddrs = addrsUsed.get();
-            updates.forEach(Session::sendIfChanged);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void statusLoop() {
-    try {
-      while (running) {
-        List<Report> batch = new ArrayList<>();
-        Report first = reports.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-        if (first == null) continue;
-        batch.add(first);
-        reports.drainTo(batch);
-        writeStatuses(batch);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void writeStatuses(List<Report> batch) throws InterruptedException {
-    // never dropped: retried until acknowledged, a contended task split off (StatusWriter)
-    statusWriter.write(batch.stream().map(r -> new StatusWriter.Report(r.nodeId(), r.update())).toList(), () -> running);
   }
 
   /** Follows what the liveness and the settings depend on: nodes joining and leaving, and cluster updates. */
-  private void noteMembership(StoreEvent e) {
+  void noteMembership(StoreEvent e) {
     var o = e.object();
     if (o.hasCluster() && e.newObject() != null) {
       settings = HeartbeatSettings.of(o.getCluster().getSpec());
@@ -399,38 +318,35 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
     }
   }
 
-  private void nodeStatusLoop() {
-    try {
-      nodeWriter.run(() -> running);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
-   * Judges liveness every half heartbeat. When this thread itself woke up much later than it
-   * asked (the manager was starved or paused), the nodes' heartbeats could not be read meanwhile
-   * either, so the lost time is added to every deadline instead of being blamed on the nodes.
+   * Judges liveness every half heartbeat. When the timer itself fired much later than asked (the
+   * manager was starved or paused), the nodes' heartbeats could not be read meanwhile either, so
+   * the lost time is added to every deadline instead of being blamed on the nodes.
    */
-  private void livenessLoop() {
+  private void scheduleLiveness(long askedAtNs) {
+    long period = Math.max(50, settings.heartbeatMs() / 2);
     try {
-      while (running) {
-        long period = Math.max(50, settings.heartbeatMs() / 2);
-        long before = System.nanoTime();
-        Thread.sleep(period);
-        long lateMs = (System.nanoTime() - before) / 1_000_000 - period;
+      livenessExec.schedule(() -> {
+        if (!running) return;
+        long lateMs = (System.nanoTime() - askedAtNs) / 1_000_000 - period;
         if (lateMs > period) liveness.extendAll(lateMs);
-        checkLiveness();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+        try {
+          checkLiveness();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "liveness check failed", e);
+        }
+        ScheduledExecutorService ex = livenessExec;
+        if (ex != null) scheduleLiveness(System.nanoTime());
+      }, period, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // stopped meanwhile
     }
   }
 
   /** Marks DOWN (through the node writer) every node past its deadline and ends its session. */
   void checkLiveness() {
     for (String id : liveness.expired(clock.getAsLong())) {
-      nodeWriter.submit(id, n -> n.getStatus().getState() == NodeStatus.State.DOWN ? n
+      submitNodeStatus(id, n -> n.getStatus().getState() == NodeStatus.State.DOWN ? n
           : n.toBuilder().setStatus(n.getStatus().toBuilder().setState(NodeStatus.State.DOWN).setMessage(DOWN_MESSAGE)).build());
       Session s = sessions.remove(id);
       if (s != null) s.close(Status.UNAVAILABLE.withDescription("heartbeat missed"));

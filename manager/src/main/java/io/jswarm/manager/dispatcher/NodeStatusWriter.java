@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * Writes node status changes (READY on Hello, DOWN on silence, UNKNOWN at leadership start) on
  * its own thread, so that no gRPC session thread and no liveness check ever waits for a Raft
- * write. Changes to one node are composed in order and written together; a failed write is
+ * write (see {@link #drain}). Changes to one node are composed in order and written together; a failed write is
  * retried, with changes that arrived meanwhile applied after it.
  */
 final class NodeStatusWriter {
@@ -27,7 +27,6 @@ final class NodeStatusWriter {
   /** Queues {@code change} for node {@code id}; it must return the node unchanged when it has nothing to do. */
   synchronized void submit(String id, UnaryOperator<Node> change) {
     pending.merge(id, change, NodeStatusWriter::then);
-    notifyAll();
   }
 
   private static UnaryOperator<Node> then(UnaryOperator<Node> first, UnaryOperator<Node> next) {
@@ -44,16 +43,17 @@ final class NodeStatusWriter {
     return pending.size();
   }
 
-  /** Writes queued changes until interrupted; runs on the dispatcher's writer thread. */
-  void run(java.util.function.BooleanSupplier running) throws InterruptedException {
+  /**
+   * Writes queued changes until none is left or {@code running} turns false; runs on the
+   * dispatcher's node-status executor whenever something is submitted. A failed write is put
+   * back (changes that arrived meanwhile apply after it) and retried after a backoff.
+   */
+  void drain(java.util.function.BooleanSupplier running) throws InterruptedException {
     int failures = 0;
     while (running.getAsBoolean()) {
       Map<String, UnaryOperator<Node>> batch;
       synchronized (this) {
-        if (pending.isEmpty()) {
-          wait(1_000);
-          continue;
-        }
+        if (pending.isEmpty()) return;
         batch = new HashMap<>(pending);
         pending.clear();
       }

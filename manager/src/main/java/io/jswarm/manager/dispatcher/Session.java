@@ -3,6 +3,7 @@ package io.jswarm.manager.dispatcher;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.jswarm.api.DispatcherMessage;
+import io.jswarm.manager.network.NetworkStates;
 
 /** One worker's stream. Sends are serialized: gRPC observers are not thread-safe. */
 final class Session {
@@ -10,9 +11,14 @@ final class Session {
   volatile String nodeId;
   /** The node id in the caller's certificate; null for in-process sessions. */
   volatile String caller;
-  private DispatcherMessage lastAssignments;
+  /**
+   * Whether the complete sets went out; until then no change is sent (it would have nothing to
+   * apply to). This and the two records below are guarded by the dispatcher's loop lock.
+   */
+  boolean greeted;
+  final NodeAssignments assigned = new NodeAssignments();
+  final NetworkStates.Sent networks = new NetworkStates.Sent();
   private DispatcherMessage lastNodeUpdate;
-  private DispatcherMessage lastNetworkState;
   private boolean closed;
 
   Session(ServerCallStreamObserver<DispatcherMessage> out) {
@@ -21,17 +27,18 @@ final class Session {
 
   synchronized void send(DispatcherMessage m) {
     if (closed || out.isCancelled()) return;
-    if (m.hasAssignments()) lastAssignments = m;
     if (m.hasNodeUpdate()) lastNodeUpdate = m;
-    if (m.hasNetworkState()) lastNetworkState = m;
     out.onNext(m);
   }
 
-  /** Assignments, node updates and network states are full states; an unchanged one need not travel again. */
+  /** Node updates are full states; an unchanged one need not travel again. */
   synchronized void sendIfChanged(DispatcherMessage m) {
-    DispatcherMessage last = m.hasNodeUpdate() ? lastNodeUpdate : m.hasNetworkState() ? lastNetworkState : lastAssignments;
-    if (m.equals(last)) return;
+    if (m.hasNodeUpdate() && m.equals(lastNodeUpdate)) return;
     send(m);
+  }
+
+  synchronized boolean isClosed() {
+    return closed || out.isCancelled();
   }
 
   synchronized void close(Status status) {

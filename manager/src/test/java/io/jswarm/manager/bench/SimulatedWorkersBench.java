@@ -8,6 +8,14 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.StreamObserver;
 import io.jswarm.api.ContainerSpec;
+import io.jswarm.api.EndpointSpec;
+import io.jswarm.api.NetworkAttachmentConfig;
+import io.jswarm.api.NetworkSpec;
+import io.jswarm.api.Placement;
+import io.jswarm.api.PortConfig;
+import io.jswarm.manager.network.Networks;
+import io.jswarm.manager.network.ServiceEndpoints;
+import java.util.Map;
 import io.jswarm.api.DispatcherGrpc;
 import io.jswarm.api.DispatcherMessage;
 import io.jswarm.api.Heartbeat;
@@ -72,15 +80,28 @@ public final class SimulatedWorkersBench {
   static final AtomicLong streamErrors = new AtomicLong();
   static final AtomicLong maxAssignBytes = new AtomicLong();
   static final AtomicInteger connected = new AtomicInteger();
+  static final AtomicLong netMsgs = new AtomicLong();
+  static final AtomicLong netBytes = new AtomicLong();
+  static final AtomicLong maxNetBytes = new AtomicLong();
+  /** Bytes of NetworkState per node id, for the probe's per-node figure. */
+  static final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> netBytesByNode = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Overlays in networked mode; each spans one zone (100 of 1,000 nodes), so a node is on one. */
+  static final int NETWORKS = 10;
+  /** In networked mode every PUBLISH_EVERY-th service also publishes a port on the routing mesh. */
+  static final int PUBLISH_EVERY = 25;
 
   public static void main(String[] args) throws Exception {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     long timeoutSec = args.length > 2 ? Long.parseLong(args[2]) : 300;
+    boolean networked = args.length > 3 && args[3].equals("networked");
     int services = Math.min(100, tasks);
     int channels = Math.max(1, Math.min(8, nodes / 100));
     log("pid " + ProcessHandle.current().pid() + ": " + nodes + " nodes, " + tasks + " tasks in "
-        + services + " services, " + channels + " shared channels, timeout " + timeoutSec + "s");
+        + services + " services, " + channels + " shared channels, timeout " + timeoutSec + "s, "
+        + (networked ? NETWORKS + " overlays (service i on overlay i % " + NETWORKS + ", constrained to zone i % 10; every "
+            + PUBLISH_EVERY + "th service publishes a port)" : "no networks"));
 
     Path dir = Files.createTempDirectory("jswarm-simbench");
     int raftPort = freePort();
@@ -151,7 +172,19 @@ public final class SimulatedWorkersBench {
     log(String.format("idle with %d agents: manager %.1f ms CPU/s (agents %.1f), %.0f heartbeats/s, %d nodes not READY",
         nodes, hb[0], hb[1], hbPerSec, down));
 
+    List<String> nets = new ArrayList<>();
+    if (networked) {
+      for (int i = 0; i < NETWORKS; i++) {
+        String id = "net" + i;
+        NetworkSpec spec = NetworkSpec.newBuilder().setName(id).setDriver("overlay").setSubnet("10." + (100 + i) + ".0.0/16").build();
+        store.update(tx -> tx.create(Networks.allocate(tx, id, spec, Optional::empty)));
+        nets.add(id);
+      }
+    }
+
     // ---- services → convergence
+    netMsgs.set(0);
+    netBytes.set(0);
     assignMsgs.set(0);
     assignBytes.set(0);
     reportMsgs.set(0);
@@ -162,8 +195,8 @@ public final class SimulatedWorkersBench {
     int per = tasks / services;
     int extra = tasks % services;
     for (int s = 0; s < services; s++) {
-      Service svc = service("svc" + s, per + (s < extra ? 1 : 0));
-      store.update(tx -> tx.create(svc));
+      createService(store, "svc" + s, per + (s < extra ? 1 : 0), networked ? nets.get(s % NETWORKS) : null,
+          networked ? s % 10 : -1, networked && s % PUBLISH_EVERY == 0);
     }
     log(String.format("created %d services in %.0f ms", services, ms(t0)));
     double allCreated = -1, allAssigned = -1, allRunning = -1;
@@ -191,8 +224,8 @@ public final class SimulatedWorkersBench {
       }
       if (System.nanoTime() - lastLog > 5_000_000_000L) {
         lastLog = System.nanoTime();
-        log(String.format("t=%.1fs created %d assigned %d running %d; raft index %d; assignments %d msgs %.1f MB",
-            el, c[0], c[1], c[2], store.appliedIndex(), assignMsgs.get(), assignBytes.get() / 1e6));
+        log(String.format("t=%.1fs created %d assigned %d running %d; raft index %d; assignments %d msgs %.1f MB; network state %d msgs %.1f MB",
+            el, c[0], c[1], c[2], store.appliedIndex(), assignMsgs.get(), assignBytes.get() / 1e6, netMsgs.get(), netBytes.get() / 1e6));
       }
       Thread.sleep(200);
     }
@@ -200,6 +233,14 @@ public final class SimulatedWorkersBench {
     long[] compConv1 = componentCpuMs();
     long idx = store.appliedIndex();
     long diskBytes = du(dir);
+    long convNetBytes = netBytes.get();
+    long convNetMsgs = netMsgs.get();
+
+    // ---- idle at this scale: converged, N agents heartbeating, nothing changing
+    Thread.sleep(3_000);
+    long[] compIdle0 = componentCpuMs();
+    double[] idleAtScale = cpuWindow(10_000);
+    long[] compIdle1 = componentCpuMs();
 
     // ---- probes at this scale: what every leader-component pass pays (each reads every task)
     long p = System.nanoTime();
@@ -209,12 +250,21 @@ public final class SimulatedWorkersBench {
     p = System.nanoTime();
     Scheduler.schedule(allNodes, all);
     double schedMs = ms(p);
+    Map<String, Long> before = new java.util.HashMap<>();
+    netBytesByNode.forEach((k, v) -> before.put(k, v.get()));
+    long probeNet0 = netBytes.get();
     p = System.nanoTime();
-    store.update(tx -> tx.create(service("probe", 1)));
+    createService(store, "probe", 1, networked ? nets.get(0) : null, networked ? 0 : -1, false);
     double createMs = ms(p);
     waitFor(() -> store.read(v -> v.tasksByService("probe").stream()
         .anyMatch(k -> k.getStatus().getState() == TaskState.RUNNING)), 60_000);
     double probeRunMs = ms(p);
+    Thread.sleep(1_000); // the RUNNING flag of its endpoint travels after the status write
+    long probeNetBytes = netBytes.get() - probeNet0;
+    int told = 0;
+    for (var e : netBytesByNode.entrySet()) if (e.getValue().get() != before.getOrDefault(e.getKey(), 0L)) told++;
+    long onNet0 = networked ? store.read(v -> v.tasks().stream().filter(k -> AssignmentFilter.live(k)
+        && k.getNetworksList().stream().anyMatch(a -> a.getNetworkId().equals("net0"))).map(Task::getNodeId).distinct().count()) : 0;
 
     // ---- table
     String conv = allRunning >= 0 ? String.format("%.1f s", allRunning)
@@ -246,6 +296,19 @@ public final class SimulatedWorkersBench {
     row("probe: Scheduler.schedule over them", String.format("%.0f ms (0 pending; pure function)", schedMs));
     row("probe: create 1 more service (update)", String.format("%.0f ms", createMs));
     row("probe: ... its task RUNNING", String.format("%.0f ms", probeRunMs));
+    row("idle manager CPU, converged", String.format("%.1f ms/s = %.1f%% of one core (agents %.1f)", idleAtScale[0], idleAtScale[0] / 10, idleAtScale[1]));
+    row("component CPU ms, 10 s idle converged", cpuDelta(compIdle0, compIdle1));
+    row("NetworkState to agents, convergence", String.format("%d msgs, %.1f MB (largest msg %d B)", convNetMsgs, convNetBytes / 1e6, maxNetBytes.get()));
+    if (networked) {
+      // its service record, its endpoint, then the endpoint's RUNNING flag: three changes
+      row("probe on net0: NetworkState sent", String.format("%d B to %d nodes (%d nodes on net0, %d tasks in store): %.0f B/node",
+          probeNetBytes, told, onNet0, all.size(), told > 0 ? probeNetBytes / (double) told : 0));
+    }
+    System.out.printf("FIGURES mode=%s converge_s=%s probe_running_ms=%.0f idle_cpu_pct=%.1f idle_cpu_pct_converged=%.1f"
+        + " probe_net_bytes_per_node=%s nodes_told=%d%n",
+        networked ? "networked" : "plain", allRunning >= 0 ? String.format("%.1f", allRunning) : "NOT",
+        probeRunMs, hb[0] / 10, idleAtScale[0] / 10,
+        networked && told > 0 ? String.format("%.0f", probeNetBytes / (double) told) : "-", told);
     System.out.println();
     System.out.flush();
     try (Stream<Path> files = Files.walk(dir)) {
@@ -301,6 +364,7 @@ public final class SimulatedWorkersBench {
               connected.incrementAndGet();
             }
             long now = System.currentTimeMillis();
+            for (String gone : m.getAssignments().getRemovedList()) seen.remove(gone);
             for (Task k : m.getAssignments().getTasksList()) {
               if (k.getDesiredState() == TaskState.RUNNING) {
                 if (seen.add(k.getId())) {
@@ -320,6 +384,13 @@ public final class SimulatedWorkersBench {
             reportUpdates.addAndGet(r.getUpdatesCount());
             send(WorkerMessage.newBuilder().setStatus(r).build());
           }
+        }
+        case NETWORK_STATE -> {
+          int size = m.getSerializedSize();
+          netMsgs.incrementAndGet();
+          netBytes.addAndGet(size);
+          maxNetBytes.accumulateAndGet(size, Math::max);
+          netBytesByNode.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(size);
         }
         default -> {}
       }
@@ -346,6 +417,30 @@ public final class SimulatedWorkersBench {
     return Node.newBuilder().setId(nodeId(i))
         .setSpec(NodeSpec.newBuilder().setName(nodeId(i)).putLabels("zone", "z" + (i % 10)))
         .setStatus(NodeStatus.newBuilder().setState(NodeStatus.State.READY)).build();
+  }
+
+  /**
+   * As ControlService creates it (networks resolved, VIPs and published ports allocated in the
+   * same transaction); on {@code net} when given, in zone {@code zone} when not negative.
+   */
+  static void createService(RaftStore store, String id, long replicas, String net, int zone, boolean publish) throws Exception {
+    Service base = service(id, replicas);
+    ServiceSpec.Builder spec = base.getSpec().toBuilder();
+    if (net != null) spec.getTaskBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget(net));
+    if (zone >= 0) spec.getTaskBuilder().setPlacement(Placement.newBuilder().addConstraints("node.labels.zone==z" + zone));
+    if (publish) spec.setEndpointSpec(EndpointSpec.newBuilder().addPorts(PortConfig.newBuilder().setTargetPort(80)));
+    store.update(tx -> {
+      ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec.build());
+      tx.create(base.toBuilder().setSpec(resolved).setEndpoint(ServiceEndpoints.allocate(tx, id, null, resolved)).build());
+    });
+  }
+
+  /** Tasks whose endpoints exist (as NetworkStates counts them). */
+  static final class AssignmentFilter {
+    static boolean live(Task t) {
+      return !t.getNodeId().isEmpty() && t.getStatus().getState().getNumber() >= TaskState.ASSIGNED.getNumber()
+          && t.getStatus().getState().getNumber() <= TaskState.RUNNING.getNumber();
+    }
   }
 
   /** As ControlService creates it: spec version 1, replicated. */

@@ -28,14 +28,23 @@ final class FakeWorkerStream extends ServerCallStreamObserver<DispatcherMessage>
     closedWith = Status.OK;
   }
 
-  /** The task ids of the last Assignments message, or null if none came. */
+  /** The task ids of the node's set as the agent folds it (complete set, then changes), or null if none came. */
   List<String> lastAssignedTaskIds() {
-    for (int i = received.size() - 1; i >= 0; i--) {
-      if (received.get(i).hasAssignments()) {
-        return received.get(i).getAssignments().getTasksList().stream().map(t -> t.getId()).sorted().toList();
-      }
+    java.util.TreeSet<String> ids = null;
+    for (DispatcherMessage m : received) {
+      if (!m.hasAssignments()) continue;
+      var a = m.getAssignments();
+      if (a.getType() == io.jswarm.api.Assignments.Type.COMPLETE) ids = new java.util.TreeSet<>();
+      if (ids == null) throw new AssertionError("changes before a complete set: " + a);
+      ids.removeAll(a.getRemovedList());
+      for (var t : a.getTasksList()) ids.add(t.getId());
     }
-    return null;
+    return ids == null ? null : List.copyOf(ids);
+  }
+
+  /** The Assignments messages received so far. */
+  List<io.jswarm.api.Assignments> assignments() {
+    return received.stream().filter(DispatcherMessage::hasAssignments).map(DispatcherMessage::getAssignments).toList();
   }
 
   @Override public boolean isCancelled() { return false; }

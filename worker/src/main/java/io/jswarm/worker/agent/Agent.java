@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Session: Hello first, then Heartbeats at the period the dispatcher asks for (1 s until it
  * says), and StatusReports in batches; on any error it reconnects to a manager from the list,
- * with backoff, and sends every latest status again. Executor: each Assignments message is the
- * full set of this node's tasks; {@link Reconciler} compares it with the engine's containers and
+ * with backoff, and sends every latest status again. Executor: each session starts with the
+ * complete set of this node's tasks and then receives changes ({@link AssignedTasks} folds them
+ * into the whole set); {@link Reconciler} compares it with the engine's containers and
  * the agent carries out the plan, one operation at a time per task. It also reconciles on every
  * container exit and every few seconds. Containers outlive the agent: a restarted agent adopts
  * them (a running container whose task is assigned is simply RUNNING) and reports exits that
@@ -59,6 +60,9 @@ public final class Agent implements AutoCloseable {
   private final AgentConfig cfg;
   private final LocalEngine engine;
   private final StatusReporter reporter = new StatusReporter();
+  /** What the dispatcher streams, complete sets and changes folded into whole states. */
+  private final AssignedTasks assignedBook = new AssignedTasks();
+  private final NetworkStateBook networkBook = new NetworkStateBook();
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Map<String, Task> remembered = new ConcurrentHashMap<>();
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -223,7 +227,7 @@ public final class Agent implements AutoCloseable {
           case NODE_UPDATE -> cfg.onNodeUpdate().accept(m.getNodeUpdate());
           case NETWORK_STATE -> {
             try {
-              cfg.networking().onNetworkState(m.getNetworkState());
+              networkBook.apply(m.getNetworkState()).ifPresent(cfg.networking()::onNetworkState);
             } catch (RuntimeException e) {
               LOG.warn("applying the network state failed", e);
             }
@@ -249,6 +253,9 @@ public final class Agent implements AutoCloseable {
       }
     });
     Session s = new Session(out);
+    // this session starts from complete sets again; until they come, what is known stays in force
+    assignedBook.sessionStarted();
+    networkBook.sessionStarted();
     ended.whenComplete((v, e) -> s.done.complete(null));
     s.send(WorkerMessage.newBuilder().setHello(Hello.newBuilder().setNodeId(cfg.nodeId()).setNodeName(cfg.nodeName())
         .setDescription(cfg.description()).setAddr(cfg.engineAddr())).build());
@@ -322,15 +329,20 @@ public final class Agent implements AutoCloseable {
 
   // ---------------------------------------------------------------- executor
 
-  private void onAssignments(Assignments a) {
+  private void onAssignments(Assignments message) {
+    Optional<List<Task>> all = assignedBook.apply(message);
+    if (all.isEmpty()) {
+      LOG.warn("assignment changes before this session's complete set ignored");
+      return;
+    }
     Map<String, TaskState> floors = new HashMap<>();
-    for (Task t : a.getTasksList()) {
+    for (Task t : all.get()) {
       floors.put(t.getId(), t.getStatus().getState());
       remembered.put(t.getId(), t);
     }
     synchronized (this) {
       reporter.setFloors(floors);
-      assignments = List.copyOf(a.getTasksList());
+      assignments = all.get();
     }
     requestReconcile();
   }
