@@ -119,7 +119,8 @@ public final class RegisterWorkload implements Workload {
       Op.Type end = dice < 2 ? read(host, key) : dice == 2 ? write(host, key) : cas(host, key);
       // an indeterminate op may still be in flight: that process id is retired (Jepsen's rule)
       if (end == Op.Type.INFO) process += 1000;
-      pause(20 + rnd.nextInt(60));
+      // think time; longer after a failure, so a dead manager is not asked in a tight loop
+      pause(end == Op.Type.OK ? 20 + rnd.nextInt(60) : 300 + rnd.nextInt(200));
     }
   }
 
