@@ -39,6 +39,19 @@ public final class Clients implements AutoCloseable {
     return ControlGrpc.newBlockingStub(channel(host)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * As {@link #control}, keeping the answer's headers in {@code headers}: a manager that answers
+   * from a copy it knows may be out of date says so in the {@code jswarm-stale} header.
+   */
+  public ControlGrpc.ControlBlockingStub controlWithHeaders(String host, long deadlineMs,
+      java.util.concurrent.atomic.AtomicReference<io.grpc.Metadata> headers) {
+    return control(host, deadlineMs).withInterceptors(io.grpc.stub.MetadataUtils.newCaptureMetadataInterceptor(headers,
+        new java.util.concurrent.atomic.AtomicReference<>()));
+  }
+
+  /** The header a manager marks possibly stale answers with (StaleReadInterceptor in manager). */
+  public static final io.grpc.Metadata.Key<String> STALE = io.grpc.Metadata.Key.of("jswarm-stale", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
   public NodeLocalGrpc.NodeLocalBlockingStub local(String host, long deadlineMs) {
     return NodeLocalGrpc.newBlockingStub(channel(host)).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
   }

@@ -128,7 +128,15 @@ public final class RegisterWorkload implements Workload {
     Op inv = Op.invoke(process, "read", key, null, null, history.now());
     history.add(inv);
     try {
-      Service s = clients.control(host, timeoutMs).getService(GetServiceRequest.newBuilder().setRef(key).build());
+      var headers = new java.util.concurrent.atomic.AtomicReference<io.grpc.Metadata>();
+      Service s = clients.controlWithHeaders(host, timeoutMs, headers).getService(GetServiceRequest.newBuilder().setRef(key).build());
+      String stale = headers.get() == null ? null : headers.get().get(Clients.STALE);
+      if (stale != null) {
+        // the manager said this answer may be out of date: it claims no linearizability, and the
+        // checker does not hold it to any (an INFO read constrains nothing)
+        history.add(inv.complete(Op.Type.INFO, s.getSpec().getLabelsOrDefault(LABEL, ""), history.now(), "marked stale: " + stale));
+        return Op.Type.FAIL;
+      }
       history.add(inv.complete(Op.Type.OK, s.getSpec().getLabelsOrDefault(LABEL, ""), history.now(), null));
       return Op.Type.OK;
     } catch (StatusRuntimeException e) {
