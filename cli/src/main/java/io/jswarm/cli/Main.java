@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
     subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class, io.jswarm.cli.commands.NetworkCommand.class,
         ImageCommand.class, ContainerCommand.class, VolumeCommand.class, io.jswarm.cli.commands.RegistryCommand.class,
-        InfoCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        InfoCommand.class, VersionCommand.class, io.jswarm.chaos.run.ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Option(names = {"-H", "--host"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Daemon socket to connect to: unix:///PATH.sock or tcp://HOST:PORT "

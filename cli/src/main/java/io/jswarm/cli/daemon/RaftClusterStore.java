@@ -67,6 +67,23 @@ final class RaftClusterStore implements ClusterStore {
   }
 
   @Override
+  public void updateRepositoryReferencing(String name, UnaryOperator<RegistryRepository> fn,
+      java.util.Collection<String> referenced) {
+    rewrite("repository " + name, tx -> {
+      // one entry with the manifest: every referenced blob record is rewritten (new version), so
+      // a garbage collection's version-checked delete of it fails; a record already deleted means
+      // the blob was collected, and the manifest must not land
+      for (String d : referenced) {
+        RegistryBlob b = tx.registryBlob(d).orElseThrow(() -> new io.jswarm.registry.core.RegistryException(
+            io.jswarm.registry.core.ErrorCode.MANIFEST_BLOB_UNKNOWN, 400, "blob unknown to registry: " + d
+                + " (collected while this manifest was pushed; upload it again)", d));
+        tx.update(b);
+      }
+      return tx.registryRepository(name).orElse(null);
+    }, fn, (tx, c) -> tx.create(c), (tx, c) -> tx.update(c), (tx, c) -> tx.delete(c));
+  }
+
+  @Override
   public void updateBlob(String digest, UnaryOperator<RegistryBlob> fn) {
     rewrite("blob " + digest, tx -> tx.registryBlob(digest).orElse(null), fn,
         (tx, c) -> tx.create(c), (tx, c) -> tx.update(c), (tx, c) -> tx.delete(c));

@@ -30,7 +30,11 @@ import java.util.Set;
  *
  * <p>Concurrent pushes: blobs uploaded within the grace period are never collected, and the mark
  * is taken again just before the sweep so a manifest pushed during the collection keeps what it
- * references. A push that reuses an old unreferenced blob the sweep is deleting at that very
+ * references. A manifest that lands between that second mark and the sweep is safe too: its PUT
+ * bumps the version of every blob record it references in the same write as the manifest
+ * ({@link ClusterStore#updateRepositoryReferencing}), so the sweep's version-checked delete
+ * leaves them, or, when the sweep came first, the PUT fails (MANIFEST_BLOB_UNKNOWN) and the
+ * client uploads the blob again. A manifest that cannot be parsed stops the collection. A push that reuses an old unreferenced blob the sweep is deleting at that very
  * moment can fail (the client retries and uploads it again); an acknowledged manifest never loses
  * a blob it references, because a manifest PUT re-registers a blob it finds on disk without a
  * record ({@link BlobReplicator#awaitDurable}).
@@ -124,7 +128,10 @@ public final class ClusterGc {
           marked.addAll(pm.blobs());
           marked.addAll(pm.manifests());
         } catch (RuntimeException e) {
-          // an unparseable manifest references nothing (it could not have been pushed)
+          // what it references is unknown: deleting anything now could take a blob it needs
+          throw new RegistryException(ErrorCode.UNAVAILABLE, 503, "garbage collection stopped: manifest " + d + " of "
+              + r.getName() + " cannot be parsed (" + e.getMessage() + "), so what it references is unknown; nothing was deleted",
+              null);
         }
       }
     }

@@ -29,6 +29,15 @@ public interface ClusterStore {
    */
   void updateRepository(String name, UnaryOperator<RegistryRepository> fn);
 
+  /**
+   * As {@link #updateRepository}, and in the same atomic write bumps the version of every blob
+   * record in {@code referenced} (a manifest PUT: the manifest and what it references). A garbage
+   * collection that read one of those records before cannot delete it afterwards (its delete is
+   * version checked), and one that deleted it first makes this write fail with
+   * MANIFEST_BLOB_UNKNOWN, writing nothing: the manifest never lands without its blobs.
+   */
+  void updateRepositoryReferencing(String name, UnaryOperator<RegistryRepository> fn, java.util.Collection<String> referenced);
+
   /** As {@link #updateRepository} for a blob record. */
   void updateBlob(String digest, UnaryOperator<RegistryBlob> fn);
 

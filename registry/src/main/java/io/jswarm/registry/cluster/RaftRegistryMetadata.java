@@ -112,20 +112,30 @@ public final class RaftRegistryMetadata implements RegistryMetadata {
 
   @Override
   public void putManifest(RepoName r, Digest manifest, String mediaType, Referrer referrer) {
+    putManifest(r, manifest, mediaType, referrer, List.of());
+  }
+
+  @Override
+  public void putManifest(RepoName r, Digest manifest, String mediaType, Referrer referrer,
+      java.util.Collection<Digest> references) {
     RegistryManifest.Builder m = RegistryManifest.newBuilder().setDigest(manifest.toString()).setMediaType(mediaType);
     if (referrer != null) {
       m.setSubject(referrer.subject().toString()).setReferrer(toProto(referrer.descriptor()));
     }
     RegistryManifest entry = m.build();
-    modify(r, b -> {
+    UnaryOperator<RegistryRepository> op = cur -> {
+      RegistryRepository.Builder b = cur == null ? RegistryRepository.newBuilder().setName(r.value()) : cur.toBuilder();
       TreeMap<String, RegistryManifest> byDigest = new TreeMap<>();
       b.getManifestsList().forEach(x -> byDigest.put(x.getDigest(), x));
       if (entry.equals(byDigest.put(entry.getDigest(), entry))) {
-        return false;
+        return cur;
       }
-      b.clearManifests().addAllManifests(byDigest.values());
-      return true;
-    });
+      return b.clearManifests().addAllManifests(byDigest.values()).build();
+    };
+    // the referenced blob records are touched in the same write, even when the manifest was there
+    // already: a collection running now must not take them (see ClusterGc)
+    store.updateRepositoryReferencing(r.value(), op,
+        references.stream().map(Digest::toString).distinct().sorted().toList());
   }
 
   @Override

@@ -119,7 +119,7 @@ final class ManifestHandler {
     RegistryMetadata.Referrer referrer = m.subject() == null ? null
         : new RegistryMetadata.Referrer(m.subject(), new Descriptor(MediaTypes.bare(m.mediaType()), actual.toString(),
             bytes.length, m.artifactType(), m.annotations()));
-    meta.putManifest(repo, actual, m.mediaType(), referrer);
+    meta.putManifest(repo, actual, m.mediaType(), referrer, needed);
     if (!byDigest) {
       meta.tag(repo, ref, actual);
     }

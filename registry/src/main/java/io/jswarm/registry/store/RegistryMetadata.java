@@ -38,6 +38,18 @@ public interface RegistryMetadata {
    */
   void putManifest(RepoName repo, Digest manifest, String mediaType, Referrer referrer);
 
+  /**
+   * As {@link #putManifest(RepoName, Digest, String, Referrer)}, for a manifest that references
+   * {@code references} (its blobs, child manifests and its own bytes): metadata shared with a
+   * garbage collector records the manifest and marks those as in use in one atomic write (see
+   * ClusterStore#updateRepositoryReferencing), or fails with MANIFEST_BLOB_UNKNOWN when one was
+   * collected meanwhile.
+   */
+  default void putManifest(RepoName repo, Digest manifest, String mediaType, Referrer referrer,
+      java.util.Collection<Digest> references) {
+    putManifest(repo, manifest, mediaType, referrer);
+  }
+
   /** Removes a manifest, every tag pointing at it and its referrer entry; returns whether it existed. */
   boolean deleteManifest(RepoName repo, Digest manifest);
 

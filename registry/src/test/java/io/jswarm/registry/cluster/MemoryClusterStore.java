@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * A {@link ClusterStore} in memory, shared by several registries of one test as raft-store is
  * shared by managers: writes are serialized, listeners are told after each blob change off the
- * writer's thread (as raft-store tells them off its apply thread).
+ * writer's thread (as raft-store tells them off its apply thread). Every write gives the object
+ * a new version, as raft-store does (the entry index), so version-checked deletes behave the same.
  */
 final class MemoryClusterStore implements ClusterStore, AutoCloseable {
   private final Map<String, RegistryRepository> repos = new TreeMap<>();
@@ -55,14 +56,44 @@ final class MemoryClusterStore implements ClusterStore, AutoCloseable {
     return new ArrayList<>(blobs.values());
   }
 
+  private long version;
+
+  private io.jswarm.api.Meta meta(io.jswarm.api.Meta cur) {
+    long now = System.currentTimeMillis();
+    return io.jswarm.api.Meta.newBuilder().setVersion(++version).setCreatedAtMs(cur.getCreatedAtMs() == 0 ? now : cur.getCreatedAtMs())
+        .setUpdatedAtMs(now).build();
+  }
+
   @Override
   public synchronized void updateRepository(String name, UnaryOperator<RegistryRepository> fn) {
-    RegistryRepository next = fn.apply(repos.get(name));
+    RegistryRepository cur = repos.get(name);
+    RegistryRepository next = fn.apply(cur);
     if (next == null) {
       repos.remove(name);
-    } else {
-      repos.put(name, next);
+    } else if (!next.equals(cur)) {
+      repos.put(name, next.toBuilder().setMeta(meta(next.getMeta())).build());
     }
+  }
+
+  @Override
+  public void updateRepositoryReferencing(String name, UnaryOperator<RegistryRepository> fn, java.util.Collection<String> referenced) {
+    List<RegistryBlob> touched = new ArrayList<>();
+    synchronized (this) {
+      for (String d : referenced) {
+        if (!blobs.containsKey(d)) {
+          throw new io.jswarm.registry.core.RegistryException(io.jswarm.registry.core.ErrorCode.MANIFEST_BLOB_UNKNOWN, 400,
+              "blob unknown to registry: " + d, d);
+        }
+      }
+      for (String d : referenced) {
+        RegistryBlob b = blobs.get(d);
+        RegistryBlob bumped = b.toBuilder().setMeta(meta(b.getMeta())).build();
+        blobs.put(d, bumped);
+        touched.add(bumped);
+      }
+      updateRepository(name, fn);
+    }
+    if (!touched.isEmpty()) notifier.execute(() -> listeners.forEach(l -> l.accept(touched)));
   }
 
   @Override
@@ -78,9 +109,11 @@ final class MemoryClusterStore implements ClusterStore, AutoCloseable {
       if (next.equals(cur)) {
         return;
       }
+      next = next.toBuilder().setMeta(meta(next.getMeta())).build();
       blobs.put(digest, next);
     }
-    notifier.execute(() -> listeners.forEach(l -> l.accept(List.of(next))));
+    RegistryBlob written = next;
+    notifier.execute(() -> listeners.forEach(l -> l.accept(List.of(written))));
   }
 
   @Override
