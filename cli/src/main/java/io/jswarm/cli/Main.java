@@ -70,6 +70,12 @@ public final class Main implements Runnable {
     return consistent || "1".equals(env) || "true".equalsIgnoreCase(env);
   }
 
+  /** Whether -H or $JSWARM_HOST named the socket (else the daemon may take it from daemon.json). */
+  public boolean hostGiven() {
+    String env = System.getenv("JSWARM_HOST");
+    return host != null || (env != null && !env.isEmpty());
+  }
+
   /** The TLS files for a tcp:// host, Docker's way: flags, else $JSWARM_CERT_PATH, else ~/.jswarm. */
   public Client.Tls tls() {
     String env = System.getenv("JSWARM_CERT_PATH");

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
     "Run a jswarm node (engine always; manager role once in a swarm as a manager).",
     "The local engine runs containers with runc + conmon; the manager role starts when the node",
     "initializes or joins a swarm as a manager. Several daemons may run on one machine when each",
-    "has its own --data-root, -H/--host socket (unix:///PATH.sock), --listen-addr and --node-name."})
+    "has its own --data-root, -H/--host socket (unix:///PATH.sock), --listen-addr and --node-name.",
+    "Every flag may also be set in --config-file (default /etc/jswarm/daemon.json) under its name",
+    "without the dashes, e.g. {\"data-root\": \"/srv/jswarm\", \"host\": \"unix:///run/jswarm/jswarm.sock\"};",
+    "a flag on the command line wins over the file."})
 public final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--bridge", description = "Name of the node-local bridge tasks get outbound NAT and host-mode ports through (default: derived from the node id); none = no bridge")
   String bridge = "";
@@ -54,10 +57,18 @@ public final class DaemonCommand implements Callable<Integer> {
       + " error is reported, never retried in plaintext")
   java.util.List<String> insecureRegistries = new java.util.ArrayList<>();
 
+  @Option(names = "--config-file", paramLabel = "FILE", description = "Daemon settings in JSON (default /etc/jswarm/daemon.json;"
+      + " a missing default file is no error)")
+  Path configFile;
+
   @Override
   public Integer call() throws Exception {
-    // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at.
-    String host = ((io.jswarm.cli.Main) spec.root().userObject()).host();
+    picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    String fileHost = DaemonJson.apply(configFile != null ? configFile : DaemonJson.DEFAULT, configFile != null, spec, parsed);
+    // -H/--host (inherited from the top command) is the unix socket the CLI reaches us at; the
+    // flag, then $JSWARM_HOST, then daemon.json's "host", then the default socket.
+    io.jswarm.cli.Main main = (io.jswarm.cli.Main) spec.root().userObject();
+    String host = main.hostGiven() || fileHost == null ? main.host() : fileHost;
     NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr)
         .withRegistryHtpasswd(registryHtpasswd).withControlAddr(controlAddr).withInsecureRegistries(insecureRegistries);
