@@ -40,17 +40,22 @@ final class NodeApi {
     if (!spec.getName().equals(n.getSpec().getName())) {
       throw Status.INVALID_ARGUMENT.withDescription("a node's name cannot be changed").asException();
     }
-    if (spec.getDesiredRole() == NodeSpec.Role.WORKER && n.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER) {
-      long managers = s.read(v -> v.nodes().stream().filter(x -> x.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER).count());
-      if (managers <= 1) {
-        throw Status.FAILED_PRECONDITION.withDescription("node " + n.getSpec().getName()
-            + " is the last manager of the swarm and cannot be demoted; promote another node first").asException();
-      }
-    }
     for (String k : spec.getLabelsMap().keySet()) {
       if (k.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("label keys must not be empty").asException();
     }
-    s.update(tx -> tx.update(n.toBuilder().setSpec(spec).build()));
+    boolean demote = spec.getDesiredRole() == NodeSpec.Role.WORKER && n.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER;
+    s.update(tx -> {
+      if (demote) {
+        // Counted inside the transaction: listing the nodes records their versions, so two
+        // demotions racing each other cannot both commit and leave the swarm without a manager.
+        long managers = tx.nodes().stream().filter(x -> x.getSpec().getDesiredRole() == NodeSpec.Role.MANAGER).count();
+        if (managers <= 1) {
+          throw Status.FAILED_PRECONDITION.withDescription("node " + n.getSpec().getName()
+              + " is the last manager of the swarm and cannot be demoted; promote another node first").asRuntimeException();
+        }
+      }
+      tx.update(n.toBuilder().setSpec(spec).build());
+    });
     return s.read(v -> v.node(n.getId())).orElseThrow();
   }
 
