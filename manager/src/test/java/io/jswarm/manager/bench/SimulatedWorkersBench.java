@@ -121,7 +121,7 @@ public final class SimulatedWorkersBench {
 
     // ---- N nodes in one batch per 200 (the store's default limit of changes per entry)
     long t = System.nanoTime();
-    for (int from = 0; from < nodes; from += 200) {
+    for (int from = 0; from < nodes; from += 200) { // a Raft entry holds at most 200 changes
       int f = from;
       store.update(tx -> {
         for (int i = f; i < Math.min(nodes, f + 200); i++) tx.create(node(i));
