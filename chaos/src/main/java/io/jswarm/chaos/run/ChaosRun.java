@@ -123,7 +123,9 @@ public final class ChaosRun {
     for (int i = 0; !steps.isEmpty(); i++) {
       Scenario.Step step = steps.get(i % steps.size());
       long need = Duration.ofSeconds(step.holdSeconds()).toNanos();
-      if (i > 0 && System.nanoTime() + need > end) break; // the first fault always runs
+      // the schedule's first round always runs whole (a slow restart must not crowd a fault out);
+      // the duration only bounds the repeats
+      if (i >= steps.size() && System.nanoTime() + need > end) break;
       Nemesis n = step.nemesis();
       used.add(n);
       long t0 = history.now();
@@ -143,8 +145,10 @@ public final class ChaosRun {
       faults.add(new FaultWindow(n.name(), targets, t0, history.now(), error));
       log.accept("healed " + n.name());
       if (error != null) break;
-      sleepUntil(Math.min(end, System.nanoTime() + Duration.ofSeconds(step.gapSeconds()).toNanos()));
-      if (System.nanoTime() >= end) break;
+      long gap = System.nanoTime() + Duration.ofSeconds(step.gapSeconds()).toNanos();
+      boolean firstRound = i + 1 < steps.size();
+      sleepUntil(firstRound ? gap : Math.min(end, gap));
+      if (!firstRound && System.nanoTime() >= end) break;
     }
     stop.set(true);
     for (Thread t : threads) {
