@@ -93,7 +93,8 @@ uninstall() {
 install_deb() {
   [[ -z "$root" ]] || die "--root works with the tarball, not the .deb"
   say "installing $pkg with dpkg (depends on runc, conmon, iproute2, nftables)"
-  JSWARM_NO_START=$((1 - start)) dpkg -i "$pkg" || die "dpkg -i $pkg failed (missing dependencies? apt-get install runc conmon iproute2 nftables)"
+  # --force-confold: an /etc/jswarm/daemon.json written before the install is kept, never asked about
+  JSWARM_NO_START=$((1 - start)) dpkg -i --force-confold "$pkg" || die "dpkg -i $pkg failed (missing dependencies? apt-get install runc conmon iproute2 nftables)"
 }
 
 install_tarball() {
