@@ -429,10 +429,19 @@ public final class SimulatedWorkersBench {
     if (net != null) spec.getTaskBuilder().addNetworks(NetworkAttachmentConfig.newBuilder().setTarget(net));
     if (zone >= 0) spec.getTaskBuilder().setPlacement(Placement.newBuilder().addConstraints("node.labels.zone==z" + zone));
     if (publish) spec.setEndpointSpec(EndpointSpec.newBuilder().addPorts(PortConfig.newBuilder().setTargetPort(80)));
-    store.update(tx -> {
-      ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec.build());
-      tx.create(base.toBuilder().setSpec(resolved).setEndpoint(ServiceEndpoints.allocate(tx, id, null, resolved)).build());
-    });
+    // the VIP is picked from a read: a scheduler pass placing tasks on the same network can take
+    // that address first, and the create is refused at apply; pick again (bounded)
+    for (int attempt = 1; ; attempt++) {
+      try {
+        store.update(tx -> {
+          ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec.build());
+          tx.create(base.toBuilder().setSpec(resolved).setEndpoint(ServiceEndpoints.allocate(tx, id, null, resolved)).build());
+        });
+        return;
+      } catch (io.jswarm.store.ConflictException e) {
+        if (attempt == 20) throw e;
+      }
+    }
   }
 
   /** Tasks whose endpoints exist (as NetworkStates counts them). */
