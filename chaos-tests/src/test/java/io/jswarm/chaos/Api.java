@@ -33,7 +33,8 @@ final class Api implements AutoCloseable {
   ControlGrpc.ControlBlockingStub control(String host, long deadlineMs) {
     ManagedChannel ch = channels.computeIfAbsent(host, h -> NettyChannelBuilder
         .forAddress(new DomainSocketAddress(lab.dir().resolve(h).resolve("jswarm.sock").toString()))
-        .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext().build());
+        .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext()
+        .maxInboundMessageSize(64 << 20).build()); // as the CLI: 20,000 tasks are ~8 MB
     return ControlGrpc.newBlockingStub(ch).withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
   }
 

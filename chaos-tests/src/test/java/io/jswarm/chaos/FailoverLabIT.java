@@ -44,8 +44,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "jswarm.it.failover", matches = "true", disabledReason = "opt-in "
     + "(-Djswarm.it.failover=true) until three faults it found are fixed (issue #11): a write during "
     + "an election after a manager restart is refused after 2.4 s while the election takes longer; "
-    + "20,000 tasks are not all written within 5 min; ListTasks of 20,000 tasks exceeds gRPC's 4 MiB "
-    + "message limit")
+    + "20,000 tasks are not all written within 5 min")
 class FailoverLabIT {
   static final int KILLS = Integer.getInteger("jswarm.it.leaderKills", 10);
   static final int BIG = Integer.getInteger("jswarm.it.bigReplicas", 2000);
