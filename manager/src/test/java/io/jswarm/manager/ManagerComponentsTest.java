@@ -15,10 +15,7 @@ import io.jswarm.manager.orchestrator.ReplicatedOrchestrator;
 import io.jswarm.manager.orchestrator.TaskReaper;
 import io.jswarm.manager.scheduler.SchedulerComponent;
 import io.jswarm.store.BatchLimits;
-import io.jswarm.store.Member;
 import io.jswarm.store.RaftStore;
-import io.jswarm.store.RaftStoreConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -45,13 +42,7 @@ class ManagerComponentsTest {
 
   @BeforeEach
   void up() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    store = RaftStore.open(RaftStoreConfig.defaults(dir, "m1", "127.0.0.1:" + port,
-        List.of(new Member("m1", "127.0.0.1:" + port))));
-    await(() -> store.isLeader(), "leader");
+    store = io.jswarm.manager.TestStores.singleLeader(dir);
     store.update(tx -> {
       tx.create(node("n1"));
       tx.create(node("n2"));

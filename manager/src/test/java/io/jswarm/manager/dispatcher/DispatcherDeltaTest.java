@@ -16,10 +16,7 @@ import io.jswarm.api.TaskStatus;
 import io.jswarm.api.TaskStatusUpdate;
 import io.jswarm.api.WorkerMessage;
 import io.jswarm.manager.Fixtures;
-import io.jswarm.store.Member;
 import io.jswarm.store.RaftStore;
-import io.jswarm.store.RaftStoreConfig;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,13 +43,7 @@ class DispatcherDeltaTest {
 
   @BeforeEach
   void up() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    store = RaftStore.open(RaftStoreConfig.defaults(dir, "m1", "127.0.0.1:" + port,
-        List.of(new Member("m1", "127.0.0.1:" + port))));
-    await(() -> store.isLeader(), "leader");
+    store = io.jswarm.manager.TestStores.singleLeader(dir);
     store.update(tx -> {
       tx.create(Fixtures.node("n1", NodeStatus.State.READY, NodeSpec.Availability.ACTIVE));
       tx.create(Fixtures.node("n2", NodeStatus.State.READY, NodeSpec.Availability.ACTIVE));

@@ -18,12 +18,9 @@ import io.jswarm.api.TaskState;
 import io.jswarm.api.WorkerMessage;
 import io.jswarm.manager.Fixtures;
 import io.jswarm.manager.orchestrator.ReplicatedOrchestrator;
-import io.jswarm.store.Member;
 import io.jswarm.store.RaftStore;
-import io.jswarm.store.RaftStoreConfig;
 import io.jswarm.store.StoreEvent;
 import io.jswarm.store.Watch;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,13 +53,7 @@ class DispatcherFailoverTest {
 
   @BeforeEach
   void up() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    store = RaftStore.open(RaftStoreConfig.defaults(dir, "m1", "127.0.0.1:" + port,
-        List.of(new Member("m1", "127.0.0.1:" + port))));
-    await(() -> store.isLeader(), "leader");
+    store = io.jswarm.manager.TestStores.singleLeader(dir);
     Service s = Fixtures.service("s1", 4, RestartPolicy.Condition.ANY);
     // the state the previous leader left: both nodes READY, two running tasks on each
     store.update(tx -> {
