@@ -71,7 +71,7 @@ class HaClusterIT {
   }
 
   static List<Task> running(String viaHost) {
-    return api.control(viaHost, 2_000).listTasks(ListTasksRequest.newBuilder().addServiceRefs(SVC).build())
+    return api.control(viaHost, 10_000).listTasks(ListTasksRequest.newBuilder().addServiceRefs(SVC).build())
         .getTasksList().stream()
         .filter(t -> t.getDesiredState() == TaskState.RUNNING && t.getStatus().getState() == TaskState.RUNNING)
         .toList();

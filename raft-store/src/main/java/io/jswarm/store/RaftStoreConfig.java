@@ -36,7 +36,7 @@ public record RaftStoreConfig(
    */
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(600);
   public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(1200);
-  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   public RaftStoreConfig {
     Objects.requireNonNull(dataDir, "dataDir");

@@ -60,16 +60,25 @@ final class StoreClient implements AutoCloseable {
     this.properties = properties;
     this.tls = tls;
     this.unavailability = unavailability;
-    // An election takes up to one election timeout, two after a split vote: a call waits that
-    // long for a leader, not its whole deadline (see LeaderWait).
+    // A call waits this long without a leader, not its whole deadline (see LeaderWait). An
+    // election is a pre-vote and a vote round, each bounded by an election timeout, and one
+    // refused or split round costs another; a manager that has just restarted may also wait for
+    // the leader's appender to reconnect to it. Two election timeouts (what this was) refused
+    // writes in elections that took 2.5-2.8 s after a restart (FailoverLabIT); four leave room
+    // for one failed round and a loaded machine, and a lost quorum is still reported in ~5 s.
     this.leaderWait = new LeaderWait(() -> group.leaderPeerId().isPresent(),
-        2 * config.electionTimeoutMax().toNanos(), System::nanoTime);
+        patience(config).toNanos(), System::nanoTime);
     AtomicInteger n = new AtomicInteger();
     this.calls = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "raft-store-call-" + config.selfId() + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** How long a call waits in a row without any leader before it is refused. */
+  static java.time.Duration patience(RaftStoreConfig config) {
+    return config.electionTimeoutMax().multipliedBy(4);
   }
 
   /** The client for the current configuration (built, or rebuilt after a membership change). */

@@ -54,7 +54,12 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   private static final long RECONCILE_EVERY_MS = 5_000;
-  private static final long MAX_BACKOFF_MS = 5_000;
+  /**
+   * Longest pause between rounds over the manager list. Kept under the dispatcher's 3 s down grace
+   * (and well under the 6 s UNKNOWN grace a new leader gives): a worker that is alive must reach
+   * a new leader before that leader declares it Down and replaces its tasks.
+   */
+  private static final long MAX_BACKOFF_MS = 2_000;
   private static final int MAX_HINTS_IN_A_ROW = 3;
 
   private final AgentConfig cfg;
@@ -177,8 +182,9 @@ public final class Agent implements AutoCloseable {
   // ---------------------------------------------------------------- session
 
   private void sessionLoop() {
-    int attempt = 0;
+    int round = 0;
     int next = 0;
+    int triedThisRound = 0;
     int hintsInARow = 0;
     while (!closed) {
       List<String> addrs = cfg.managerAddrs().get();
@@ -188,11 +194,14 @@ public final class Agent implements AutoCloseable {
       leaderHint = null;
       boolean hinted = hint != null && hintsInARow < MAX_HINTS_IN_A_ROW;
       hintsInARow = hinted ? hintsInARow + 1 : 0;
-      if (hinted || (addrs != null && !addrs.isEmpty())) {
-        String addr = hinted ? hint : addrs.get(Math.floorMod(next++, addrs.size()));
+      int size = addrs == null ? 0 : addrs.size();
+      if (hinted || size > 0) {
+        String addr = hinted ? hint : addrs.get(Math.floorMod(next++, size));
+        triedThisRound++;
         try {
           if (runSession(addr)) {
-            attempt = 0;
+            round = 0;
+            triedThisRound = 0;
           }
         } catch (RuntimeException e) {
           LOG.info("session with {} failed: {}", addr, e.toString());
@@ -204,9 +213,18 @@ public final class Agent implements AutoCloseable {
       if (leaderHint != null && hintsInARow < MAX_HINTS_IN_A_ROW) {
         continue; // straight to the leader it named
       }
-      long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt++, 6));
+      // Back off per round over the whole list, not per address: with three managers, two of
+      // them dead, a per-address backoff left the live one unasked for two long pauses.
+      long pause;
+      if (triedThisRound < Math.max(1, size)) {
+        pause = 50;
+      } else {
+        long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(round++, 5));
+        pause = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        triedThisRound = 0;
+      }
       try {
-        Thread.sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        Thread.sleep(pause);
       } catch (InterruptedException e) {
         return;
       }
