@@ -20,11 +20,36 @@ import picocli.CommandLine.Option;
     scope = CommandLine.ScopeType.INHERIT, // every subcommand answers -h/--help
 
     versionProvider = Version.class,
-    description = "A container orchestrator in the spirit of Docker Swarm mode.",
-    subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class, io.jswarm.cli.commands.NetworkCommand.class,
-        ImageCommand.class, ContainerCommand.class, VolumeCommand.class, io.jswarm.cli.commands.RegistryCommand.class,
-        InfoCommand.class, VersionCommand.class, io.jswarm.chaos.run.ChaosCommand.class, CommandLine.HelpCommand.class})
+    description = "A container orchestrator in the spirit of Docker Swarm mode.")
 public final class Main implements Runnable {
+  /**
+   * The top-level commands, by name, in the order help lists them. Registered lazily: picocli
+   * reflects over a command and all its subcommands when it is added, and building the whole
+   * tree cost most of a client command's start, so a command line gets only the command it
+   * names (help, an unknown word or no command at all gets them all).
+   */
+  static final java.util.Map<String, Class<?>> COMMANDS = commands();
+
+  private static java.util.Map<String, Class<?>> commands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("daemon", DaemonCommand.class);
+    m.put("swarm", SwarmCommand.class);
+    m.put("node", NodeCommand.class);
+    m.put("service", ServiceCommand.class);
+    m.put("network", io.jswarm.cli.commands.NetworkCommand.class);
+    m.put("image", ImageCommand.class);
+    m.put("container", ContainerCommand.class);
+    m.put("volume", VolumeCommand.class);
+    m.put("registry", io.jswarm.cli.commands.RegistryCommand.class);
+    m.put("info", InfoCommand.class);
+    m.put("version", VersionCommand.class);
+    m.put("chaos", io.jswarm.chaos.run.ChaosCommand.class);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** Root options that take a value: the word after one is not a command name. */
+  private static final java.util.Set<String> VALUED_OPTIONS = java.util.Set.of("-H", "--host", "--tlscacert",
+      "--tlscert", "--tlskey");
   @Option(names = {"-H", "--host"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Daemon socket to connect to: unix:///PATH.sock or tcp://HOST:PORT "
           + "(default: $JSWARM_HOST or " + Client.DEFAULT_HOST + ")")
@@ -85,14 +110,42 @@ public final class Main implements Runnable {
         tlsKey != null ? tlsKey : dir.resolve("key.pem"));
   }
 
+  /** The top-level command the arguments name, or null when they name none (then all are registered). */
+  static String commandNamed(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (VALUED_OPTIONS.contains(a)) {
+        i++; // its value
+      } else if (!a.startsWith("-")) {
+        return COMMANDS.containsKey(a) ? a : null;
+      } else if (a.equals("--")) {
+        return null;
+      }
+    }
+    return null;
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  public static int run(String... args) {
+  /** The command line for these arguments: the root with the command they name (or all commands). */
+  public static CommandLine commandLine(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    String named = commandNamed(args);
+    for (var c : COMMANDS.entrySet()) {
+      if (named == null || named.equals(c.getKey())) cl.addSubcommand(c.getKey(), c.getValue());
+    }
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
     // Everything after the image is the container's command line, options included (as docker).
-    cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+    if (cl.getSubcommands().containsKey("service")) {
+      cl.getSubcommands().get("service").getSubcommands().get("create").setStopAtPositional(true);
+    }
+    return cl;
+  }
+
+  public static int run(String... args) {
+    CommandLine cl = commandLine(args);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof StatusRuntimeException sre) {
         String h = cmd.getCommandSpec().root().userObject() instanceof Main m ? m.host() : Client.DEFAULT_HOST;

@@ -24,7 +24,7 @@ class DaemonJsonTest {
   }
 
   private static Parsed parse(String... flags) {
-    CommandLine root = new CommandLine(new Main());
+    CommandLine root = Main.commandLine("daemon");
     String[] args = new String[flags.length + 1];
     args[0] = "daemon";
     System.arraycopy(flags, 0, args, 1, flags.length);
