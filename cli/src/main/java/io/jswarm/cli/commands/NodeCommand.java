@@ -74,10 +74,13 @@ public final class NodeCommand implements Runnable {
 
   /** Reads a node, changes its spec, writes it back with the version read. */
   abstract static class SpecChange extends ClientCommand {
-    protected void change(String ref, java.util.function.UnaryOperator<io.jswarm.api.NodeSpec> f) {
-      Node n = client().control().getNode(GetNodeRequest.newBuilder().setRef(nodeRef(this, ref)).build());
-      client().control().updateNode(io.jswarm.api.UpdateNodeRequest.newBuilder().setNodeRef(n.getId())
-          .setVersion(n.getMeta().getVersion()).setSpec(f.apply(n.getSpec())).build());
+    protected void change(String ref, java.util.function.UnaryOperator<io.jswarm.api.NodeSpec> f) throws Exception {
+      String id = nodeRef(this, ref);
+      retryOutOfSequence(() -> {
+        Node n = client().control().getNode(GetNodeRequest.newBuilder().setRef(id).build());
+        return client().control().updateNode(io.jswarm.api.UpdateNodeRequest.newBuilder().setNodeRef(n.getId())
+            .setVersion(n.getMeta().getVersion()).setSpec(f.apply(n.getSpec())).build());
+      });
     }
   }
 
@@ -86,7 +89,7 @@ public final class NodeCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "NODE") List<String> refs;
 
     @Override
-    protected int run() {
+    protected int run() throws Exception {
       for (String r : refs) {
         change(r, s -> s.toBuilder().setDesiredRole(io.jswarm.api.NodeSpec.Role.MANAGER).build());
         out().println("Node " + r + " promoted to a manager in the swarm.");
@@ -100,7 +103,7 @@ public final class NodeCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "NODE") List<String> refs;
 
     @Override
-    protected int run() {
+    protected int run() throws Exception {
       for (String r : refs) {
         change(r, s -> s.toBuilder().setDesiredRole(io.jswarm.api.NodeSpec.Role.WORKER).build());
         out().println("Manager " + r + " demoted in the swarm.");
@@ -117,7 +120,7 @@ public final class NodeCommand implements Runnable {
     @Option(names = "--label-rm", paramLabel = "KEY", description = "Remove a node label") List<String> labelRm = new ArrayList<>();
 
     @Override
-    protected int run() {
+    protected int run() throws Exception {
       io.jswarm.api.NodeSpec.Availability a = null;
       if (availability != null) {
         a = switch (availability) {

@@ -26,10 +26,13 @@ public final class ServiceScale extends ClientCommand {
     for (String p : pairs) {
       String name = p.substring(0, p.indexOf('='));
       long n = Replicas.parse(p.substring(p.indexOf('=') + 1));
-      Service s = client().control().getService(GetServiceRequest.newBuilder().setRef(name).build());
-      var spec = s.getSpec().toBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(n)).build();
-      client().control().updateService(UpdateServiceRequest.newBuilder()
-          .setServiceId(s.getId()).setVersion(s.getMeta().getVersion()).setSpec(spec).build());
+      Service s = retryOutOfSequence(() -> {
+        Service cur = client().control().getService(GetServiceRequest.newBuilder().setRef(name).build());
+        var spec = cur.getSpec().toBuilder().setReplicated(ReplicatedService.newBuilder().setReplicas(n)).build();
+        client().control().updateService(UpdateServiceRequest.newBuilder()
+            .setServiceId(cur.getId()).setVersion(cur.getMeta().getVersion()).setSpec(spec).build());
+        return cur;
+      });
       out().println(name + " scaled to " + n);
       if (!detach) rc |= new ConvergenceProgress(client(), out(), false).await(s.getId());
     }

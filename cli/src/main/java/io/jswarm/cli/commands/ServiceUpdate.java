@@ -45,6 +45,20 @@ public final class ServiceUpdate extends ClientCommand {
   @Override
   protected int run() throws Exception {
     Long n = replicas == null ? null : Replicas.parse(replicas);
+    Service s = retryOutOfSequence(() -> edit(n));
+    out().println(s.getSpec().getName());
+    if (detach) return 0;
+    int rc = new ConvergenceProgress(client(), out(), quiet).await(s.getId());
+    var st = client().control().getService(GetServiceRequest.newBuilder().setRef(s.getId()).build()).getUpdateStatus();
+    if (rc == 0 && (st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_STARTED
+        || st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_COMPLETED)) {
+      throw new io.jswarm.cli.CliException("service " + s.getSpec().getName() + " rolled back: " + st.getMessage());
+    }
+    return rc;
+  }
+
+  /** Reads the service, applies the flags to its spec and writes it with the version read. */
+  private Service edit(Long n) {
     Service s = client().control().getService(GetServiceRequest.newBuilder().setRef(ref).build());
     ServiceSpec.Builder spec = s.getSpec().toBuilder();
     var task = spec.getTaskBuilder();
@@ -96,15 +110,7 @@ public final class ServiceUpdate extends ClientCommand {
     if (force) task.setForceUpdate(task.getForceUpdate() + 1);
     client().control().updateService(UpdateServiceRequest.newBuilder()
         .setServiceId(s.getId()).setVersion(s.getMeta().getVersion()).setSpec(spec).build());
-    out().println(s.getSpec().getName());
-    if (detach) return 0;
-    int rc = new ConvergenceProgress(client(), out(), quiet).await(s.getId());
-    var st = client().control().getService(GetServiceRequest.newBuilder().setRef(s.getId()).build()).getUpdateStatus();
-    if (rc == 0 && (st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_STARTED
-        || st.getState() == io.jswarm.api.UpdateStatus.State.ROLLBACK_COMPLETED)) {
-      throw new io.jswarm.cli.CliException("service " + s.getSpec().getName() + " rolled back: " + st.getMessage());
-    }
-    return rc;
+    return s;
   }
 
   private void updateNetworks(io.jswarm.api.TaskSpec.Builder task) {
