@@ -17,8 +17,11 @@ import java.util.Optional;
 
 /**
  * Benchmark (not a test; run by bench/failover.sh): on a lab of 3 managers and 2 workers,
- * R times each, (a) leader kill -9 → next write acknowledged, (b) worker kill -9 → its tasks
- * RUNNING elsewhere. Times come from direct API polls (no CLI JVM per poll), every 50 ms.
+ * R times each, (a) leader kill -9 → next write acknowledged, from direct API polls (no CLI JVM
+ * per poll) every 50 ms; (b) the same seen by a person: a {@code jswarm service scale} typed
+ * 100 ms after the kill, until the CLI returns, and that figure less what a {@code jswarm version}
+ * costs on the machine right after (the client JVM); (c) worker kill -9 → its tasks RUNNING
+ * elsewhere.
  */
 public final class FailoverBench {
   private static final String SVC = "bench";
@@ -34,15 +37,22 @@ public final class FailoverBench {
       lab.jswarmOk("h1", "service", "create", "--name", SVC, "--replicas", "6", "--stop-grace-period", "0s",
           "busybox", "sleep", "3600");
       List<Long> leader = new ArrayList<>();
+      List<Long> cli = new ArrayList<>();
+      List<Long> cliLessJvm = new ArrayList<>();
       List<Long> worker = new ArrayList<>();
       for (int r = 0; r < runs; r++) {
         leader.add(leaderKill(r));
+        long[] c = leaderKillThroughCli(r);
+        cli.add(c[0]);
+        cliLessJvm.add(c[1]);
         worker.add(workerKill(r % 2 == 0 ? "h4" : "h5"));
       }
       System.out.println();
       System.out.println("jswarm failover on the lab (3 managers, 2 workers), " + runs + " runs each, ms");
       System.out.printf("%-44s %8s %8s %8s%n", "measure", "min", "median", "max");
       print("leader kill -9 -> next write acknowledged", leader);
+      print("leader kill -9 -> CLI write (typed +100 ms) done", cli);
+      print("  the same less the client JVM (jswarm version)", cliLessJvm);
       print("worker kill -9 -> its tasks RUNNING elsewhere", worker);
       InfoResponse i = api.info("h1").orElseThrow();
       var spec = i.getCluster().getSpec();
@@ -107,6 +117,32 @@ public final class FailoverBench {
         .allMatch(h -> api.digest(h).map(d -> !d.getDigest().isEmpty()).orElse(false)) && leaderId().isPresent(),
         "all managers back");
     return ms;
+  }
+
+  /** {kill → CLI write returned, the same less 100 ms and the client JVM's own cost}. */
+  private static long[] leaderKillThroughCli(int run) {
+    String leader = hostOf(leaderId().orElseThrow());
+    String via = lab.managers().stream().filter(h -> !h.equals(leader)).toList().get(run % 2);
+    ProcessHandle killed = lab.killNow(leader);
+    long t0 = System.nanoTime();
+    api.reset(leader);
+    long typed = t0 + Duration.ofMillis(100).toNanos();
+    while (System.nanoTime() < typed) {
+      pause();
+    }
+    Lab.Result w = lab.cli(Duration.ofSeconds(60), via, "service", "scale", "--detach", SVC + "=6");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    if (!w.ok()) throw new IllegalStateException("CLI write after the leader kill failed after " + ms + " ms: " + w.all());
+    long v0 = System.nanoTime();
+    lab.cli(Duration.ofSeconds(60), via, "version");
+    long jvm = (System.nanoTime() - v0) / 1_000_000;
+    Lab.awaitGone(killed);
+    lab.start(leader);
+    api.reset(leader);
+    Lab.await(Duration.ofSeconds(60), () -> lab.managers().stream()
+        .allMatch(h -> api.digest(h).map(d -> !d.getDigest().isEmpty()).orElse(false)) && leaderId().isPresent(),
+        "all managers back");
+    return new long[] {ms, ms - 100 - jvm};
   }
 
   private static List<Task> running() {
