@@ -22,6 +22,15 @@ final class LibC {
     int fsync(int fd);
 
     int lsetxattr(String path, String name, byte[] value, @size_t long size, int flags);
+
+    int kill(int pid, int sig);
+  }
+
+  static final int SIGUSR1 = 10; // x86-64 and arm64
+
+  /** kill(2): true when the signal was sent. */
+  static boolean kill(int pid, int sig) {
+    return get().kill(pid, sig) == 0;
   }
 
   private static volatile Calls instance;

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * dataRoot/containers/ID/      bundle: config.json, rootfs/ (overlay mount), upper/, work/,
  *                              record.json, ctr.log (CRI), pidfile, conmon.pid, runc.log
  * dataRoot/exits/ID            conmon's exit file: the exit code
- * dataRoot/runc/               runc --root, private to this engine
+ * /run/jswarm/runc-HASH/       runc --root, private to this engine (tmpfs: after a reboot runc has no
+ *                              stale state to time out on); dataRoot/runc/ when that already holds
+ *                              containers (made by an older daemon) or /run/jswarm cannot be written
  * dataRoot/sock/               conmon attach sockets
  * </pre>
  *
@@ -72,14 +74,15 @@ public final class LocalEngine implements AutoCloseable {
     this.sockets = root.resolve("sock");
     this.cgroupParent = OciSpec.cgroupParent(nodeName);
     try {
-      for (Path p : List.of(containers, exits, sockets, root.resolve("runc"))) {
+      for (Path p : List.of(containers, exits, sockets)) {
         Files.createDirectories(p);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create engine dirs in " + root, e);
     }
+    ContainerDirs.finishRemovals(containers);
     this.images = new ImageStore(root);
-    this.runc = new Runc(runcBinary, root.resolve("runc"));
+    this.runc = new Runc(runcBinary, RuncRoot.choose(root));
     this.conmon = new Conmon(conmonBinary);
     images.setUsage(imageId -> list().stream().filter(c -> c.imageId().equals(imageId)).map(Container::id).toList());
   }
@@ -193,9 +196,9 @@ public final class LocalEngine implements AutoCloseable {
         Collections.reverse(lower);
         Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
         UserSpec user = UserSpec.resolve(cfg.user(), rootfs);
-        ContainerConfig resolved = volumes.resolve(cfg);
+        ContainerConfig resolved = HostFiles.withHostFiles(volumes.resolve(cfg), dir);
         Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(resolved, user, cgroupPath(cfg.id()))));
-        conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets);
+        conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets, LogLimits.of(cfg.labels()));
         return c;
       } catch (IOException | RuntimeException e) {
         try {
@@ -230,6 +233,11 @@ public final class LocalEngine implements AutoCloseable {
         return st;
       }
       String sig = signal == null || signal.isEmpty() ? "SIGTERM" : signal;
+      if (runc.state(id).map(s -> s.status().equals("paused")).orElse(false)) {
+        // frozen (cgroup v1 freezer) processes never act on a signal: thaw first, as Docker does
+        runc.pause(id, false);
+        for (java.util.function.BiConsumer<String, Boolean> l : pauseListeners) l.accept(id, false);
+      }
       if (st.status() == ContainerState.Status.RUNNING && graceMs > 0) {
         runc.kill(id, sig);
         waitForExit(id, graceMs);
@@ -346,7 +354,8 @@ public final class LocalEngine implements AutoCloseable {
     try (Stream<Path> s = Files.list(containers)) {
       for (Path dir : (Iterable<Path>) s::iterator) {
         Path rec = dir.resolve("record.json");
-        if (Files.isRegularFile(rec) && !removing.contains(dir.getFileName().toString())) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(rec) && !removing.contains(name)) {
           try {
             out.add(Json.read(rec, Container.class));
           } catch (UncheckedIOException e) {
@@ -392,14 +401,15 @@ public final class LocalEngine implements AutoCloseable {
     if (get(id).isEmpty()) {
       Path kept = keptLogs.resolve(id + ".log");
       if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(kept)) throw new NotFoundException("no such container: " + id);
-      LogReader.read(kept, false, tail, () -> true, cancelled, consumer);
+      LogReader.read(LogReader.withRotated(kept, LogLimits.DEFAULT.maxFiles()), false, tail, () -> true, cancelled,
+          consumer);
       return;
     }
     Path log = containers.resolve(id).resolve("ctr.log");
     if (!Files.exists(log)) {
       return;
     }
-    LogReader.read(log, follow, tail,
+    LogReader.read(LogReader.withRotated(log, logLimits(id).maxFiles()), follow, tail,
         () -> exitFile(id).toFile().exists() || !Files.exists(containers.resolve(id)), cancelled, consumer);
   }
 
@@ -483,7 +493,9 @@ public final class LocalEngine implements AutoCloseable {
         throw new EngineException("rootfs of " + id + " is still mounted");
       }
       keepLog(id, dir.resolve("ctr.log"));
-      FileTrees.deleteRecursively(dir);
+      // one rename takes the record away with the directory: a crash from here on leaves a
+      // .removing-ID dir that the next start deletes, never an untracked ID dir without its record
+      ContainerDirs.removeTree(dir);
       notified.remove(id);
     } catch (IOException e) {
       throw new EngineException("cannot remove container " + id + ": " + e.getMessage(), e);
@@ -496,6 +508,12 @@ public final class LocalEngine implements AutoCloseable {
   private void keepLog(String id, Path log) throws IOException {
     if (!Files.exists(log)) return;
     Files.createDirectories(keptLogs);
+    List<Path> rotated = LogRotation.files(log, LogLimits.DEFAULT.maxFiles());
+    for (int i = 0; i + 1 < rotated.size(); i++) { // older files, newest first: .1, .2 …
+      Path older = rotated.get(rotated.size() - 2 - i);
+      Files.move(older, LogRotation.rotated(keptLogs.resolve(id + ".log"), i + 1),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     Files.move(log, keptLogs.resolve(id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     try (var all = Files.list(keptLogs)) {
       List<Path> logs = all.sorted(java.util.Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed()).toList();
@@ -550,7 +568,11 @@ public final class LocalEngine implements AutoCloseable {
 
   /** Polls the exit dir: cheap (one readdir) and immune to missed inotify events. */
   private void watchExits() {
+    int round = 0;
     while (!closed) {
+      if (++round % 10 == 0) {
+        rotateLogs();
+      }
       try (Stream<Path> s = Files.list(exits)) {
         for (Path f : (Iterable<Path>) s::iterator) {
           String id = f.getFileName().toString();
@@ -579,6 +601,35 @@ public final class LocalEngine implements AutoCloseable {
         Thread.sleep(EXIT_POLL_MS);
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  private LogLimits logLimits(String id) {
+    try {
+      return get(id).map(c -> LogLimits.of(c.labels())).orElse(LogLimits.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      return LogLimits.DEFAULT;
+    }
+  }
+
+  /** Rotates the logs of running containers past 3/4 of their max-size (see {@link LogRotation}). */
+  void rotateLogs() {
+    for (Container c : list()) {
+      Path dir = containers.resolve(c.id());
+      Path log = dir.resolve("ctr.log");
+      LogLimits limits = logLimits(c.id());
+      if (!LogRotation.due(log, limits) || exitFile(c.id()).toFile().exists()) {
+        continue;
+      }
+      synchronized (lock(c.id())) {
+        try {
+          if (Files.isDirectory(dir) && LogRotation.due(log, limits)) {
+            LogRotation.rotate(log, limits, Conmon.readPid(dir.resolve("conmon.pid")).orElse(0));
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("log rotation of {} failed: {}", c.id(), e.toString());
+        }
       }
     }
   }
