@@ -43,6 +43,7 @@ public final class LocalEngine implements AutoCloseable {
   private static final long EXIT_POLL_MS = 100;
   private static final long KILL_WAIT_MS = 10_000;
 
+  private final Path dataRoot;
   private final Path containers;
   /** Logs of removed containers, kept (the newest {@link #KEPT_LOGS}) so a finished task's output can still be read. */
   private final Path keptLogs;
@@ -67,6 +68,7 @@ public final class LocalEngine implements AutoCloseable {
 
   public LocalEngine(Path dataRoot, String nodeName, String runcBinary, String conmonBinary) {
     Path root = dataRoot.toAbsolutePath();
+    this.dataRoot = root;
     this.containers = root.resolve("containers");
     this.keptLogs = root.resolve("logs");
     this.exits = root.resolve("exits");
@@ -426,6 +428,7 @@ public final class LocalEngine implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    RuncRoot.releaseIfEmpty(runc.root(), dataRoot);
   }
 
   // ---------------------------------------------------------------- internals

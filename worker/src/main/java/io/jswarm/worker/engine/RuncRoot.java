@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  * Where runc keeps its state: under /run/jswarm (tmpfs, as containerd and Docker keep theirs under
  * /run), one directory per data root so that several daemons on one machine stay apart. After a
  * reboot it is empty, so containers that died with the machine cost no {@code runc state} wait.
+ * {@code <data-root>/runc} is a symlink to it, for operators and scripts that look there.
  */
 final class RuncRoot {
   private static final Logger LOG = LoggerFactory.getLogger(RuncRoot.class);
@@ -25,7 +26,7 @@ final class RuncRoot {
 
   static Path choose(Path dataRoot, Path run) {
     Path legacy = dataRoot.resolve("runc");
-    if (hasEntries(legacy)) {
+    if (!Files.isSymbolicLink(legacy) && hasEntries(legacy)) {
       LOG.info("runc state stays in {}: containers made by an earlier daemon live there", legacy);
       return legacy;
     }
@@ -34,15 +35,39 @@ final class RuncRoot {
     Path dir = run.resolve("runc-" + hash);
     try {
       Files.createDirectories(dir);
+      // <data-root>/runc points there, so `runc --root <data-root>/runc list` still finds them
+      if (Files.isSymbolicLink(legacy) || Files.isDirectory(legacy)) {
+        Files.delete(legacy); // the link of an earlier start, or an empty dir
+      }
+      Files.createSymbolicLink(legacy, dir);
       return dir;
     } catch (IOException e) {
       LOG.warn("cannot use {} for runc state ({}); using {}", dir, e.toString(), legacy);
       try {
+        if (Files.isSymbolicLink(legacy)) {
+          Files.delete(legacy);
+        }
         Files.createDirectories(legacy);
       } catch (IOException e2) {
         throw new java.io.UncheckedIOException("cannot create " + legacy, e2);
       }
       return legacy;
+    }
+  }
+
+  /** At stop: an empty state dir under /run/jswarm (no container left) goes, with its link. */
+  static void releaseIfEmpty(Path root, Path dataRoot) {
+    if (!root.startsWith(RUN) || hasEntries(root)) {
+      return;
+    }
+    try {
+      Path legacy = dataRoot.resolve("runc");
+      if (Files.isSymbolicLink(legacy) && Files.readSymbolicLink(legacy).equals(root)) {
+        Files.delete(legacy);
+      }
+      Files.deleteIfExists(root);
+    } catch (IOException e) {
+      LOG.debug("cannot remove {}: {}", root, e.toString());
     }
   }
 
