@@ -293,6 +293,23 @@ public final class LocalEngine implements AutoCloseable {
     return () -> pauseListeners.remove(listener);
   }
 
+  /** Health of containers with a healthcheck, as the agent's probes last found it (Docker's State.Health.Status). */
+  private final Map<String, String> health = new ConcurrentHashMap<>();
+
+  /** Records a container's health: starting, healthy or unhealthy; null forgets it. */
+  public void setHealth(String id, String status) {
+    if (status == null) {
+      health.remove(id);
+    } else {
+      health.put(id, status);
+    }
+  }
+
+  /** starting, healthy or unhealthy; "" for a container without a healthcheck. */
+  public String health(String id) {
+    return health.getOrDefault(id, "");
+  }
+
   public Volumes volumes() {
     return volumes;
   }
@@ -500,6 +517,7 @@ public final class LocalEngine implements AutoCloseable {
       // .removing-ID dir that the next start deletes, never an untracked ID dir without its record
       ContainerDirs.removeTree(dir);
       notified.remove(id);
+      health.remove(id);
     } catch (IOException e) {
       throw new EngineException("cannot remove container " + id + ": " + e.getMessage(), e);
     } finally {
@@ -573,7 +591,7 @@ public final class LocalEngine implements AutoCloseable {
   private void watchExits() {
     int round = 0;
     while (!closed) {
-      if (++round % 10 == 0) {
+      if (++round % 2 == 0) {
         rotateLogs();
       }
       try (Stream<Path> s = Files.list(exits)) {
@@ -616,22 +634,42 @@ public final class LocalEngine implements AutoCloseable {
     }
   }
 
-  /** Rotates the logs of running containers past 3/4 of their max-size (see {@link LogRotation}). */
+  /** Log limits by container id: read from the record once, as this runs every 200 ms. */
+  private final Map<String, LogLimits> logLimitsCache = new ConcurrentHashMap<>();
+
+  /** Rotates the logs of running containers past half their max-size (see {@link LogRotation}). */
   void rotateLogs() {
-    for (Container c : list()) {
-      Path dir = containers.resolve(c.id());
+    List<String> ids;
+    try (Stream<Path> s = Files.list(containers)) {
+      ids = s.map(p -> p.getFileName().toString()).filter(LocalEngine::validId).toList();
+    } catch (IOException e) {
+      return;
+    }
+    logLimitsCache.keySet().retainAll(ids);
+    for (String id : ids) {
+      Path dir = containers.resolve(id);
       Path log = dir.resolve("ctr.log");
-      LogLimits limits = logLimits(c.id());
-      if (!LogRotation.due(log, limits) || exitFile(c.id()).toFile().exists()) {
+      if (removing.contains(id)) {
         continue;
       }
-      synchronized (lock(c.id())) {
-        try {
-          if (Files.isDirectory(dir) && LogRotation.due(log, limits)) {
-            LogRotation.rotate(log, limits, Conmon.readPid(dir.resolve("conmon.pid")).orElse(0));
-          }
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("log rotation of {} failed: {}", c.id(), e.toString());
+      LogLimits limits = logLimitsCache.get(id);
+      if (limits == null) {
+        if (get(id).isEmpty()) {
+          continue; // being created: no record yet
+        }
+        limits = logLimits(id);
+        logLimitsCache.put(id, limits);
+      }
+      if (!LogRotation.due(log, limits) || exitFile(id).toFile().exists()) {
+        continue;
+      }
+      // no container lock: this is the exit watcher's thread, which a long stop must not hold up;
+      // a removal racing with it only makes the rotation fail, harmlessly
+      try {
+        LogRotation.rotate(log, limits, Conmon.readPid(dir.resolve("conmon.pid")).orElse(0));
+      } catch (IOException | RuntimeException e) {
+        if (!removing.contains(id) && Files.isDirectory(dir)) {
+          LOG.warn("log rotation of {} failed: {}", id, e.toString());
         }
       }
     }

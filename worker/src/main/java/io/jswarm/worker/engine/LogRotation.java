@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Rotates a container's CRI log while conmon writes it: shift ctr.log.N-2 → .N-1 … ctr.log →
- * ctr.log.1, then SIGUSR1 makes conmon reopen (create) ctr.log. The daemon rotates at 3/4 of
- * max-size; conmon's own {@code --log-size-max} is the hard cap when the daemon is down or late
+ * ctr.log.1, then SIGUSR1 makes conmon reopen (create) ctr.log. The daemon looks every 200 ms
+ * and rotates at half of max-size, so a fast writer has the other half as slack; conmon's own {@code --log-size-max} is the hard cap when the daemon is down or late
  * (conmon then starts the file over), so the files never hold more than max-file × max-size.
  */
 final class LogRotation {
@@ -34,7 +34,7 @@ final class LogRotation {
   /** True when {@code log} is past the rotation point for {@code limits}. */
   static boolean due(Path log, LogLimits limits) {
     try {
-      return Files.size(log) >= limits.maxBytes() / 4 * 3;
+      return Files.size(log) >= limits.maxBytes() / 2;
     } catch (IOException e) {
       return false;
     }

@@ -84,6 +84,7 @@ class AgentIT {
     await("healthy RUNNING, unhealthy FAILED", 30_000,
         () -> state(ok) == TaskState.RUNNING && state(bad) == TaskState.FAILED);
     assertEquals("task: unhealthy container", dispatcher.statuses.get(bad).getErr());
+    assertEquals("healthy", engine.health(ok), "container ls and inspect show it");
     assertTrue(dispatcher.history.stream().noneMatch(s -> s.getState() == TaskState.RUNNING
         && s.getContainer().getContainerId().equals(bad)), "the sick task is never reported RUNNING");
     assertTrue(dispatcher.history.stream().anyMatch(s -> s.getState() == TaskState.RUNNING

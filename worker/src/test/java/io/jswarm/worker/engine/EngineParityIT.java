@@ -95,9 +95,9 @@ class EngineParityIT {
     String id = id("logs");
     long maxSize = 4096;
     int maxFile = 3;
-    // ~100 bytes of CRI record every 20 ms: ~5 KB/s, about 15 rotations at 3 KB in 8 s
+    // ~100 bytes of CRI record every 50 ms: ~2 KB/s, a rotation (at 2 KB) about every second
     engine.create(new ContainerConfig(id, "", "busybox", List.of("sh", "-c",
-        "i=0; while [ $i -lt 400 ]; do echo line-$i-padding-padding-padding-padding; i=$((i+1)); sleep 0.02; done; "
+        "i=0; while [ $i -lt 200 ]; do echo line-$i-padding-padding-padding-padding; i=$((i+1)); sleep 0.05; done; "
             + "echo done; sleep 1000"), List.of(ImageStore.DEFAULT_PATH), "/", "", "", "",
         Map.of(LogLimits.MAX_SIZE_LABEL, Long.toString(maxSize), LogLimits.MAX_FILE_LABEL, Integer.toString(maxFile))));
     engine.start(id);
@@ -124,7 +124,7 @@ class EngineParityIT {
       assertEquals("line-" + (first + i) + "-padding-padding-padding-padding", all.get(i), "gap at " + i);
     }
     assertTrue(first > 0, "nothing was rotated away");
-    assertEquals(List.of("line-398-padding-padding-padding-padding", "line-399-padding-padding-padding-padding", "done"),
+    assertEquals(List.of("line-198-padding-padding-padding-padding", "line-199-padding-padding-padding-padding", "done"),
         lines(id, 3));
   }
 
