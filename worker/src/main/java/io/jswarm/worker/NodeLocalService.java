@@ -53,7 +53,7 @@ public final class NodeLocalService extends NodeLocalGrpc.NodeLocalImplBase {
     ContainerState st = engine.state(c.id());
     return ContainerInfo.newBuilder().setId(c.id()).setTaskId(c.taskId()).setImageId(c.imageId())
         .setCreatedMs(c.createdMs()).setStatus(engine.runcStatus(c.id())).setPid(st.pid()).setExitCode(st.exitCode())
-        .putAllLabels(c.labels()).build();
+        .putAllLabels(c.labels()).setHealth(engine.health(c.id())).build();
   }
 
   @Override

@@ -46,7 +46,8 @@ public final class ContainerCommand implements Runnable {
       for (ContainerInfo c : cs) {
         String name = c.getLabelsOrDefault("io.jswarm.service.name", "");
         rows.add(List.of(Output.shortId(c.getId()), Output.shortId(c.getImageId().replace("sha256:", "")),
-            Output.ago(c.getCreatedMs()), c.getStatus() + (c.getStatus().equals("stopped") ? " (" + c.getExitCode() + ")" : ""),
+            Output.ago(c.getCreatedMs()), c.getStatus() + (c.getStatus().equals("stopped") ? " (" + c.getExitCode() + ")"
+                : c.getHealth().isEmpty() ? "" : " (" + c.getHealth() + ")"),
             name));
       }
       Output.table(out(), List.of("CONTAINER ID", "IMAGE", "CREATED", "STATUS", "SERVICE"), rows);

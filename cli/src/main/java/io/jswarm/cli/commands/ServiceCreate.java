@@ -40,6 +40,8 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Mixin NetworkFlags net = new NetworkFlags();
+  @Option(names = "--log-driver", description = "Logging driver: json-file, local or k8s-file (all the node's log file)") String logDriver;
+  @Option(names = "--log-opt", paramLabel = "KEY=VALUE", description = "Log options: max-size=20m, max-file=5 (the defaults)") List<String> logOpts = new ArrayList<>();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run") String image;
@@ -64,6 +66,7 @@ public final class ServiceCreate extends ClientCommand {
     for (String m : mounts) c.addMounts(MountFlags.parse(m));
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
+    if (logDriver != null || !logOpts.isEmpty()) spec.getTaskBuilder().setLogDriver(LogFlags.parse(logDriver, logOpts));
     spec.getTaskBuilder().getPlacementBuilder().addAllConstraints(constraints);
     for (String p : prefs) spec.getTaskBuilder().getPlacementBuilder().addPreferences(pref(p));
     flags.apply(spec);

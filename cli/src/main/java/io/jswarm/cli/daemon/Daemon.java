@@ -82,6 +82,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   private final CertRenewer renewer;
   private MembershipService membership;
   private io.grpc.ServerServiceDefinition control;
+  private final DaemonLock dataRootLock;
+  private final DaemonLock socketLock;
   private Server unixServer;
   private Server tcpServer;
   private Server controlServer;
@@ -94,6 +96,17 @@ public final class Daemon implements SwarmNode, AutoCloseable {
   public Daemon(DaemonConfig cfg) throws IOException {
     this.cfg = cfg;
     Files.createDirectories(cfg.dataRoot());
+    // before Ratis, the engine or anything else opens a file there
+    this.dataRootLock = DaemonLock.acquire(cfg.dataRoot().resolve("daemon.lock"), "data root " + cfg.dataRoot());
+    // the socket file is ours to replace only when no other daemon serves it
+    Files.createDirectories(cfg.socket().getParent());
+    try {
+      this.socketLock = DaemonLock.acquire(cfg.socket().resolveSibling(cfg.socket().getFileName() + ".lock"),
+          "socket " + cfg.socket());
+    } catch (IOException | RuntimeException e) {
+      dataRootLock.close();
+      throw e;
+    }
     this.nodeId = NodeIdentity.loadOrCreate(cfg.dataRoot());
     this.credentials = NodeCredentials.load(cfg.dataRoot());
     this.worker = new WorkerSide(cfg, nodeId);
@@ -536,6 +549,8 @@ public final class Daemon implements SwarmNode, AutoCloseable {
     } catch (IOException ignored) {
       // best effort: a stale socket file is replaced on the next start
     }
+    socketLock.close();
+    dataRootLock.close();
     stopped.countDown();
   }
 }

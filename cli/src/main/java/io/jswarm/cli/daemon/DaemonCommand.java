@@ -72,7 +72,12 @@ public final class DaemonCommand implements Callable<Integer> {
     NetSettings.current = new NetSettings(bridge, bridgeSubnet, vxlanPort);
     DaemonConfig cfg = DaemonConfig.of(dataRoot, host, listenAddr, advertiseAddr, raftPort, nodeName, registryAddr)
         .withRegistryHtpasswd(registryHtpasswd).withControlAddr(controlAddr).withInsecureRegistries(insecureRegistries);
-    Daemon d = new Daemon(cfg);
+    Daemon d;
+    try {
+      d = new Daemon(cfg);
+    } catch (DaemonLock.InUseException e) {
+      throw new io.jswarm.cli.CliException("jswarm daemon: " + e.getMessage(), 1);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(d::close, "shutdown"));
     d.start();
     d.awaitTermination();

@@ -230,7 +230,32 @@ final class WorkerSide implements AutoCloseable {
   public synchronized void close() {
     if (agent != null) agent.close();
     agent = null;
-    if (networks != null) networks.close();
+    if (networks != null) {
+      tearDownNetworking();
+      networks.close();
+    }
     engine.close();
+  }
+
+  /**
+   * What this run's networking made goes with the daemon, unless containers still run: they keep
+   * their bridge, namespaces and rules (conmon keeps them alive; the next start re-adopts them).
+   */
+  private void tearDownNetworking() {
+    // stderr, not the logger: this runs in the shutdown hook, after JUL has reset its handlers
+    java.io.PrintStream log = System.err;
+    try {
+      int running = runningContainers();
+      if (running > 0) {
+        log.println("jswarm daemon: left the bridge, nft tables and network namespaces in place: " + running
+            + " container(s) still run and use them (the next start re-adopts them; swarm leave or removing"
+            + " the containers frees them)");
+        return;
+      }
+      List<String> removed = networks.removeAll();
+      log.println("jswarm daemon: no container runs: removed " + String.join(", ", removed));
+    } catch (RuntimeException e) {
+      log.println("jswarm daemon: network clean-up at stop failed: " + e.getMessage());
+    }
   }
 }

@@ -34,6 +34,10 @@ final class JswarmProcess implements AutoCloseable {
   private Process daemon;
   /** More `jswarm daemon` flags, given before {@link #startDaemon}. */
   final List<String> daemonArgs = new ArrayList<>();
+  /** Runs the daemon through this command (e.g. ip netns exec NS), empty for none. */
+  final List<String> daemonPrefix = new ArrayList<>();
+  /** The daemon's --bridge: none by default (tests in the machine's own namespace leave nothing in it). */
+  String bridge = "none";
 
   JswarmProcess(Path dir, String nodeName) throws IOException {
     this.dir = dir;
@@ -53,11 +57,10 @@ final class JswarmProcess implements AutoCloseable {
   }
 
   void startDaemon() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(BIN.toString(), "daemon", "--data-root", dataRoot.toString(),
+    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(daemonPrefix));
+    pb.command().addAll(List.of(BIN.toString(), "daemon", "--data-root", dataRoot.toString(),
         "--host", host(), "--listen-addr", "127.0.0.1:" + port, "--node-name", nodeName,
-        "--registry-addr", "127.0.0.1:" + registryPort,
-        // no node-local bridge: these tests run in the machine's own namespace and leave nothing in it
-        "--bridge", "none");
+        "--registry-addr", "127.0.0.1:" + registryPort, "--bridge", bridge));
     pb.command().addAll(daemonArgs);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()));

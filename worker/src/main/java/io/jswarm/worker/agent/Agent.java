@@ -488,10 +488,18 @@ public final class Agent implements AutoCloseable {
   }
 
   /** ACCEPTED → PREPARING (image, create) → STARTING → RUNNING, or REJECTED/FAILED with the reason. */
-  private void runTask(Task t) {
-    String id = t.getId();
+  private void runTask(Task assigned) {
+    String id = assigned.getId();
     long now = System.currentTimeMillis();
     report(id, Reconciler.status(TaskState.ACCEPTED, "accepted", "", null, now));
+    Task t;
+    try {
+      t = TaskHostname.resolved(assigned, cfg.description().getHostname().isEmpty() ? cfg.nodeName()
+          : cfg.description().getHostname());
+    } catch (IllegalArgumentException e) {
+      report(id, Reconciler.status(TaskState.REJECTED, "rejected", e.getMessage(), null, now));
+      return;
+    }
     report(id, Reconciler.status(TaskState.PREPARING, "preparing", "", null, now));
     Optional<Container> existing = engine.get(id);
     if (existing.isEmpty()) {
@@ -517,14 +525,14 @@ public final class Agent implements AutoCloseable {
           clusterError = e.getMessage();
         }
       }
-      if (image.isEmpty()) {
-        // A local image imported before the swarm had a registry has its own id on each node,
-        // which differs from the manager's pin: fall back to the name the user gave.
+      if (image.isEmpty() && TaskContainers.mayRunByName(t, engine.clusterImages().registries())) {
+        // A swarm without a registry pins each image by the manager's local id, which an image
+        // imported on each node does not share: only there does the name the user gave decide.
         image = engine.images().resolve(TaskContainers.imageName(t));
       }
       if (image.isEmpty()) {
         report(id, Reconciler.status(TaskState.REJECTED, "rejected", clusterError != null ? clusterError
-            : "image " + ref + " not found on node " + cfg.nodeName(), null, System.currentTimeMillis()));
+            : TaskContainers.missingImage(t, cfg.nodeName()), null, System.currentTimeMillis()));
         return;
       }
       TaskNetworking.Prepared net;

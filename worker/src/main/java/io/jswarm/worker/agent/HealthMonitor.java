@@ -69,9 +69,14 @@ final class HealthMonitor implements AutoCloseable {
       if (!hasHealthcheck(t)) continue;
       ids.add(t.getId());
       watched.putIfAbsent(t.getId(), t);
-      health.putIfAbsent(t.getId(), new Health(Status.STARTING, 0, System.currentTimeMillis(), 0));
+      if (health.putIfAbsent(t.getId(), new Health(Status.STARTING, 0, System.currentTimeMillis(), 0)) == null) {
+        engine.setHealth(t.getId(), "starting");
+      }
     }
     watched.keySet().retainAll(ids);
+    for (String gone : health.keySet()) {
+      if (!ids.contains(gone)) engine.setHealth(gone, null);
+    }
     health.keySet().retainAll(ids);
   }
 
@@ -96,7 +101,9 @@ final class HealthMonitor implements AutoCloseable {
           Health before = health.get(t.getId());
           if (before == null) return;
           Health after = next(before, ok, System.currentTimeMillis(), cfg);
-          health.replace(t.getId(), after);
+          if (health.replace(t.getId(), after) != null) {
+            engine.setHealth(t.getId(), after.status().name().toLowerCase(java.util.Locale.ROOT));
+          }
           if (after.status() != before.status()) onChange.run();
         } finally {
           probing.remove(t.getId());

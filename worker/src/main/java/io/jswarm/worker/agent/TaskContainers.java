@@ -4,6 +4,7 @@ import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.Task;
 import io.jswarm.worker.engine.ContainerConfig;
 import io.jswarm.worker.engine.Image;
+import io.jswarm.worker.engine.LogLimits;
 import io.jswarm.worker.engine.MountSpec;
 import io.jswarm.worker.engine.ResourceLimits;
 import java.util.ArrayList;
@@ -37,6 +38,26 @@ final class TaskContainers {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether a task whose pinned image is not on this node may run the local image of its name
+   * instead: only when it is pinned to nothing, or when the swarm has no registry (the pin is
+   * then the manager's local image id, meaningless here). Never when a registry could hold the
+   * pinned digest: a different image of the same name must not run in its place.
+   */
+  static boolean mayRunByName(Task t, List<String> clusterRegistries) {
+    return t.getImageDigest().isEmpty() || (clusterRegistries.isEmpty() && !pullable(t));
+  }
+
+  /** Why a task's image is missing, naming the pin when there is one. */
+  static String missingImage(Task t, String nodeName) {
+    if (t.getImageDigest().isEmpty()) {
+      return "image " + imageName(t) + " not found on node " + nodeName;
+    }
+    return "image " + imageName(t) + "@" + t.getImageDigest() + " not found on node " + nodeName
+        + " nor in the swarm's registry; the local " + imageName(t) + ", if any, is not run in its place"
+        + " (it may be a different image): push the image to the registry, or update the service";
   }
 
   /** What to pull: the name pinned by the task's digest (REGISTRY/REPO@sha256:…) when it has one. */
@@ -81,10 +102,20 @@ final class TaskContainers {
     labels.put("io.jswarm.task.id", t.getId());
     labels.put("io.jswarm.service.id", t.getServiceId());
     labels.put("io.jswarm.service.name", t.getServiceName());
+    logLabels(t, labels);
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
         cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), net.netnsPath(), labels, limits(t),
         withNetworkFiles(mounts(t), net.mounts()));
+  }
+
+  /** The task's --log-opt max-size/max-file as the engine's labels (checked: a bad value rejects the task). */
+  private static void logLabels(Task t, Map<String, String> labels) {
+    Map<String, String> opts = t.getSpec().getLogDriver().getOptionsMap();
+    long size = opts.containsKey("max-size") ? LogLimits.parseSize(opts.get("max-size")) : LogLimits.DEFAULT.maxBytes();
+    labels.put(LogLimits.MAX_SIZE_LABEL, Long.toString(size));
+    labels.put(LogLimits.MAX_FILE_LABEL, opts.getOrDefault("max-file", Integer.toString(LogLimits.DEFAULT.maxFiles())));
+    LogLimits.of(labels); // validates
   }
 
   /** The network's files (resolv.conf, hosts) unless the service mounts its own there. */

@@ -50,12 +50,13 @@ final class Conmon {
   }
 
   /** Runs conmon for container {@code id} and waits until runc has created it; returns its pid. */
-  int create(Runc runc, String id, Path bundle, CtrFiles f, Path exitDir, Path socketDir) {
+  int create(Runc runc, String id, Path bundle, CtrFiles f, Path exitDir, Path socketDir, LogLimits logs) {
     List<String> argv = new ArrayList<>(List.of(binary, "--api-version", "1", "-c", id, "-u", id, "-n", id,
         "-r", runc.binary(), "-b", bundle.toString(), "-p", f.pidFile().toString(),
         "-P", f.conmonPidFile().toString(), "-l", "k8s-file:" + f.log(), "--exit-dir", exitDir.toString(),
         "--socket-dir-path", socketDir.toString(), "--runtime-arg", "--root=" + runc.root(),
-        "--runtime-arg", "--log=" + f.runcLog(), "--runtime-arg", "--log-format=json"));
+        "--runtime-arg", "--log=" + f.runcLog(), "--runtime-arg", "--log-format=json",
+        "--log-size-max", Long.toString(logs.maxBytes())));
     Process p;
     try {
       p = new ProcessBuilder(argv)

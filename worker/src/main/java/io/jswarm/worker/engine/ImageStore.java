@@ -2,7 +2,6 @@ package io.jswarm.worker.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jswarm.api.ImageSummary;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +19,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Content-addressed image storage under {@code <dataRoot>/images}, like {@code docker import}.
@@ -43,6 +41,8 @@ public final class ImageStore {
   private final Path tmp;
   private final Path indexFile;
   private final LayerUnpacker unpacker = new LayerUnpacker();
+  /** Pulls of different names that share a layer download it once (see {@link LayerFetchLocks}). */
+  private final LayerFetchLocks fetchLocks = new LayerFetchLocks();
   private volatile Function<String, List<String>> usersOf = id -> List.of();
 
   /**
@@ -149,10 +149,12 @@ public final class ImageStore {
       }
       String diffHex = diffId.substring("sha256:".length());
       long blobSize = Files.size(blobTmp);
+      LibC.syncfs(work); // the layer's files are on disk before a rename publishes them
       // under the lock: gc() of a concurrent call must not see these files before the index does
       synchronized (this) {
         moveIfAbsent(blobTmp, blobs.resolve(diffHex));
         moveIfAbsent(unpacked, layers.resolve(diffHex));
+        syncDirs();
         long created = System.currentTimeMillis();
         byte[] config = Json.bytes(ImportedImage.config(diffId, created));
         String configDigest = storeBlob(config);
@@ -219,6 +221,7 @@ public final class ImageStore {
       throw new InvalidArchiveException("manifest has " + layerList.size() + " layers, config " + diffIds.size() + " diff ids");
     }
     Path work = tmp.resolve(UUID.randomUUID().toString());
+    List<java.util.concurrent.locks.Lock> held = fetchLocks.lockMissing(layerList, this::haveLayer);
     try {
       Files.createDirectories(work);
       List<String> layerDigests = new ArrayList<>();
@@ -268,6 +271,7 @@ public final class ImageStore {
             throw new InvalidArchiveException("layer " + digest + " does not match its diff id " + diffId);
           }
         }
+        LibC.syncfs(unpacked); // blob and files on disk before the renames below publish them
         total += r.size();
         Path finalDir = plain;
         if (!r.opaqueDirs().isEmpty()) {
@@ -297,6 +301,9 @@ public final class ImageStore {
         for (Map.Entry<Path, Path> mv : toMove.entrySet()) {
           moveIfAbsent(mv.getKey(), mv.getValue());
         }
+        if (!toMove.isEmpty()) {
+          syncDirs();
+        }
         storeBlob(config);
         String manifestDigest = storeBlob(manifest);
         Index idx = readIndex();
@@ -319,6 +326,7 @@ public final class ImageStore {
       throw new EngineException("storing image " + (tag == null ? configDigest : tag) + " failed: " + e.getMessage(), e);
     } finally {
       FileTrees.deleteRecursively(work);
+      LayerFetchLocks.unlock(held);
     }
   }
 
@@ -569,14 +577,18 @@ public final class ImageStore {
   }
 
   private static InputStream decompressed(InputStream raw) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 65536);
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    if (b1 == 0x1f && b2 == 0x8b) {
-      return new GZIPInputStream(in, 65536);
-    }
-    return in;
+    return LayerStreams.decompressed(raw);
+  }
+
+  /** Whether a layer of the manifest is already stored (blob and unpacked dir): nothing to fetch. */
+  private boolean haveLayer(JsonNode layer) {
+    String digest = layer.path("digest").asText("");
+    return digest.startsWith("sha256:") && Files.exists(blobs.resolve(Digests.hexOf(digest)));
+  }
+
+  /** Makes the renames into the store durable (the files were synced before). */
+  private void syncDirs() throws IOException {
+    LibC.fsync(layers);
+    LibC.fsync(blobs);
   }
 }

@@ -6,12 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /** Stream wrappers for untrusted layer blobs: digest and size checks, decompression, a size cap. */
 final class LayerStreams {
   private LayerStreams() {}
 
-  /** Picks the decompressor by the stream's magic bytes: gzip, or a plain tar. */
+  /**
+   * Picks the decompressor by the stream's magic bytes: gzip, zstd ({@code tar+zstd} layers, as
+   * containerd and podman push them), or a plain tar. The magic, not the media type, decides:
+   * a wrong media type cannot make the unpacker read compressed bytes as a tar.
+   */
   static InputStream decompressed(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 65536);
     in.mark(4);
@@ -24,7 +29,7 @@ final class LayerStreams {
       return new GZIPInputStream(in, 65536);
     }
     if (b1 == 0x28 && b2 == 0xb5 && b3 == 0x2f && b4 == 0xfd) {
-      throw new InvalidArchiveException("zstd-compressed layers are not supported yet; push the image with gzip layers");
+      return new ZstdCompressorInputStream(in);
     }
     return in;
   }

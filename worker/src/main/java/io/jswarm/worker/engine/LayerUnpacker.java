@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * root, so a symlink entry can never be written through; hard links must name a file already
  * unpacked inside the root; device nodes and FIFOs are skipped (a container gets its /dev from
  * the runtime); mode (setuid/setgid/sticky included), owner and mtime are kept, directories' last
- * so that writing into them is not disturbed. The caller unpacks into a temp dir and renames it
+ * so that writing into them is not disturbed; PAX xattrs ({@code SCHILY.xattr.*}, e.g.
+ * {@code security.capability}) are set last, after chown would have cleared them. The caller unpacks into a temp dir and renames it
  * when this returns, so a rejected archive leaves nothing half-done.
  */
 final class LayerUnpacker {
@@ -49,7 +50,8 @@ final class LayerUnpacker {
     List<String> opaque = new ArrayList<>();
     int entries = 0;
     Deque<Object[]> dirMeta = new ArrayDeque<>();
-    TarArchiveInputStream in = new TarArchiveInputStream(tar);
+    Counting counted = new Counting(tar);
+    TarArchiveInputStream in = new TarArchiveInputStream(counted);
     TarArchiveEntry e;
     while ((e = nextEntry(in)) != null) {
       entries++;
@@ -86,6 +88,7 @@ final class LayerUnpacker {
       if (e.isSymbolicLink()) {
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
         applyOwnerAndTime(target, e);
+        PaxXattrs.apply(target, e, root);
       } else if (e.isLink()) {
         String linkRel = safeRelative(e.getLinkName());
         if (linkRel.isEmpty()) {
@@ -99,12 +102,15 @@ final class LayerUnpacker {
           size += copy(in, out, e.getName());
         }
         applyMeta(target, e);
+        PaxXattrs.apply(target, e, root); // after chown, which clears security.capability
       } else {
         // pax/gnu headers are consumed by the stream; anything else unknown is skipped
         continue;
       }
     }
-    if (entries == 0) {
+    // An empty layer (Docker's 1024 zero bytes, diff_id sha256:5f70bf18...) is only the end
+    // marker: valid, it unpacks as nothing. A stream with not even one record is no tar.
+    if (entries == 0 && counted.count() < 512) {
       throw new InvalidArchiveException("not a tar archive: no entries found");
     }
     // drain padding so that a digest over the whole stream is complete
@@ -112,8 +118,36 @@ final class LayerUnpacker {
     while (!dirMeta.isEmpty()) {
       Object[] d = dirMeta.pop();
       applyMeta((Path) d[0], (TarArchiveEntry) d[1]);
+      PaxXattrs.apply((Path) d[0], (TarArchiveEntry) d[1], root);
     }
     return new Result(size, List.copyOf(opaque));
+  }
+
+  /** Counts bytes read (no digest: the caller's stream already has one). */
+  private static final class Counting extends java.io.FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count++;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) count += n;
+      return n;
+    }
+
+    long count() {
+      return count;
+    }
   }
 
   private static void whiteout(Path dest, String rel, List<String> opaque) throws IOException {

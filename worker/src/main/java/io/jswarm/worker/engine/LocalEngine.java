@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * dataRoot/containers/ID/      bundle: config.json, rootfs/ (overlay mount), upper/, work/,
  *                              record.json, ctr.log (CRI), pidfile, conmon.pid, runc.log
  * dataRoot/exits/ID            conmon's exit file: the exit code
- * dataRoot/runc/               runc --root, private to this engine
+ * /run/jswarm/runc-HASH/       runc --root, private to this engine (tmpfs: after a reboot runc has no
+ *                              stale state to time out on); dataRoot/runc/ when that already holds
+ *                              containers (made by an older daemon) or /run/jswarm cannot be written
  * dataRoot/sock/               conmon attach sockets
  * </pre>
  *
@@ -41,6 +43,7 @@ public final class LocalEngine implements AutoCloseable {
   private static final long EXIT_POLL_MS = 100;
   private static final long KILL_WAIT_MS = 10_000;
 
+  private final Path dataRoot;
   private final Path containers;
   /** Logs of removed containers, kept (the newest {@link #KEPT_LOGS}) so a finished task's output can still be read. */
   private final Path keptLogs;
@@ -65,6 +68,7 @@ public final class LocalEngine implements AutoCloseable {
 
   public LocalEngine(Path dataRoot, String nodeName, String runcBinary, String conmonBinary) {
     Path root = dataRoot.toAbsolutePath();
+    this.dataRoot = root;
     this.containers = root.resolve("containers");
     this.keptLogs = root.resolve("logs");
     this.exits = root.resolve("exits");
@@ -72,14 +76,15 @@ public final class LocalEngine implements AutoCloseable {
     this.sockets = root.resolve("sock");
     this.cgroupParent = OciSpec.cgroupParent(nodeName);
     try {
-      for (Path p : List.of(containers, exits, sockets, root.resolve("runc"))) {
+      for (Path p : List.of(containers, exits, sockets)) {
         Files.createDirectories(p);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create engine dirs in " + root, e);
     }
+    ContainerDirs.finishRemovals(containers);
     this.images = new ImageStore(root);
-    this.runc = new Runc(runcBinary, root.resolve("runc"));
+    this.runc = new Runc(runcBinary, RuncRoot.choose(root));
     this.conmon = new Conmon(conmonBinary);
     images.setUsage(imageId -> list().stream().filter(c -> c.imageId().equals(imageId)).map(Container::id).toList());
   }
@@ -193,9 +198,9 @@ public final class LocalEngine implements AutoCloseable {
         Collections.reverse(lower);
         Mounts.overlay(lower, dir.resolve("upper"), dir.resolve("work"), rootfs);
         UserSpec user = UserSpec.resolve(cfg.user(), rootfs);
-        ContainerConfig resolved = volumes.resolve(cfg);
+        ContainerConfig resolved = HostFiles.withHostFiles(volumes.resolve(cfg), dir);
         Json.writeAtomic(dir.resolve("config.json"), Json.bytes(OciSpec.generate(resolved, user, cgroupPath(cfg.id()))));
-        conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets);
+        conmon.create(runc, cfg.id(), dir, new Conmon.CtrFiles(dir), exits, sockets, LogLimits.of(cfg.labels()));
         return c;
       } catch (IOException | RuntimeException e) {
         try {
@@ -230,6 +235,11 @@ public final class LocalEngine implements AutoCloseable {
         return st;
       }
       String sig = signal == null || signal.isEmpty() ? "SIGTERM" : signal;
+      if (runc.state(id).map(s -> s.status().equals("paused")).orElse(false)) {
+        // frozen (cgroup v1 freezer) processes never act on a signal: thaw first, as Docker does
+        runc.pause(id, false);
+        for (java.util.function.BiConsumer<String, Boolean> l : pauseListeners) l.accept(id, false);
+      }
       if (st.status() == ContainerState.Status.RUNNING && graceMs > 0) {
         runc.kill(id, sig);
         waitForExit(id, graceMs);
@@ -281,6 +291,23 @@ public final class LocalEngine implements AutoCloseable {
   public AutoCloseable onPause(java.util.function.BiConsumer<String, Boolean> listener) {
     pauseListeners.add(listener);
     return () -> pauseListeners.remove(listener);
+  }
+
+  /** Health of containers with a healthcheck, as the agent's probes last found it (Docker's State.Health.Status). */
+  private final Map<String, String> health = new ConcurrentHashMap<>();
+
+  /** Records a container's health: starting, healthy or unhealthy; null forgets it. */
+  public void setHealth(String id, String status) {
+    if (status == null) {
+      health.remove(id);
+    } else {
+      health.put(id, status);
+    }
+  }
+
+  /** starting, healthy or unhealthy; "" for a container without a healthcheck. */
+  public String health(String id) {
+    return health.getOrDefault(id, "");
   }
 
   public Volumes volumes() {
@@ -346,7 +373,8 @@ public final class LocalEngine implements AutoCloseable {
     try (Stream<Path> s = Files.list(containers)) {
       for (Path dir : (Iterable<Path>) s::iterator) {
         Path rec = dir.resolve("record.json");
-        if (Files.isRegularFile(rec) && !removing.contains(dir.getFileName().toString())) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(rec) && !removing.contains(name)) {
           try {
             out.add(Json.read(rec, Container.class));
           } catch (UncheckedIOException e) {
@@ -392,14 +420,15 @@ public final class LocalEngine implements AutoCloseable {
     if (get(id).isEmpty()) {
       Path kept = keptLogs.resolve(id + ".log");
       if (!id.matches("[A-Za-z0-9_.-]+") || !Files.exists(kept)) throw new NotFoundException("no such container: " + id);
-      LogReader.read(kept, false, tail, () -> true, cancelled, consumer);
+      LogReader.read(LogReader.withRotated(kept, LogLimits.DEFAULT.maxFiles()), false, tail, () -> true, cancelled,
+          consumer);
       return;
     }
     Path log = containers.resolve(id).resolve("ctr.log");
     if (!Files.exists(log)) {
       return;
     }
-    LogReader.read(log, follow, tail,
+    LogReader.read(LogReader.withRotated(log, logLimits(id).maxFiles()), follow, tail,
         () -> exitFile(id).toFile().exists() || !Files.exists(containers.resolve(id)), cancelled, consumer);
   }
 
@@ -416,6 +445,7 @@ public final class LocalEngine implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    RuncRoot.releaseIfEmpty(runc.root(), dataRoot);
   }
 
   // ---------------------------------------------------------------- internals
@@ -483,8 +513,11 @@ public final class LocalEngine implements AutoCloseable {
         throw new EngineException("rootfs of " + id + " is still mounted");
       }
       keepLog(id, dir.resolve("ctr.log"));
-      FileTrees.deleteRecursively(dir);
+      // one rename takes the record away with the directory: a crash from here on leaves a
+      // .removing-ID dir that the next start deletes, never an untracked ID dir without its record
+      ContainerDirs.removeTree(dir);
       notified.remove(id);
+      health.remove(id);
     } catch (IOException e) {
       throw new EngineException("cannot remove container " + id + ": " + e.getMessage(), e);
     } finally {
@@ -496,6 +529,12 @@ public final class LocalEngine implements AutoCloseable {
   private void keepLog(String id, Path log) throws IOException {
     if (!Files.exists(log)) return;
     Files.createDirectories(keptLogs);
+    List<Path> rotated = LogRotation.files(log, LogLimits.DEFAULT.maxFiles());
+    for (int i = 0; i + 1 < rotated.size(); i++) { // older files, newest first: .1, .2 …
+      Path older = rotated.get(rotated.size() - 2 - i);
+      Files.move(older, LogRotation.rotated(keptLogs.resolve(id + ".log"), i + 1),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     Files.move(log, keptLogs.resolve(id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     try (var all = Files.list(keptLogs)) {
       List<Path> logs = all.sorted(java.util.Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed()).toList();
@@ -550,7 +589,11 @@ public final class LocalEngine implements AutoCloseable {
 
   /** Polls the exit dir: cheap (one readdir) and immune to missed inotify events. */
   private void watchExits() {
+    int round = 0;
     while (!closed) {
+      if (++round % 2 == 0) {
+        rotateLogs();
+      }
       try (Stream<Path> s = Files.list(exits)) {
         for (Path f : (Iterable<Path>) s::iterator) {
           String id = f.getFileName().toString();
@@ -579,6 +622,55 @@ public final class LocalEngine implements AutoCloseable {
         Thread.sleep(EXIT_POLL_MS);
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  private LogLimits logLimits(String id) {
+    try {
+      return get(id).map(c -> LogLimits.of(c.labels())).orElse(LogLimits.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      return LogLimits.DEFAULT;
+    }
+  }
+
+  /** Log limits by container id: read from the record once, as this runs every 200 ms. */
+  private final Map<String, LogLimits> logLimitsCache = new ConcurrentHashMap<>();
+
+  /** Rotates the logs of running containers past half their max-size (see {@link LogRotation}). */
+  void rotateLogs() {
+    List<String> ids;
+    try (Stream<Path> s = Files.list(containers)) {
+      ids = s.map(p -> p.getFileName().toString()).filter(LocalEngine::validId).toList();
+    } catch (IOException e) {
+      return;
+    }
+    logLimitsCache.keySet().retainAll(ids);
+    for (String id : ids) {
+      Path dir = containers.resolve(id);
+      Path log = dir.resolve("ctr.log");
+      if (removing.contains(id)) {
+        continue;
+      }
+      LogLimits limits = logLimitsCache.get(id);
+      if (limits == null) {
+        if (get(id).isEmpty()) {
+          continue; // being created: no record yet
+        }
+        limits = logLimits(id);
+        logLimitsCache.put(id, limits);
+      }
+      if (!LogRotation.due(log, limits) || exitFile(id).toFile().exists()) {
+        continue;
+      }
+      // no container lock: this is the exit watcher's thread, which a long stop must not hold up;
+      // a removal racing with it only makes the rotation fail, harmlessly
+      try {
+        LogRotation.rotate(log, limits, Conmon.readPid(dir.resolve("conmon.pid")).orElse(0));
+      } catch (IOException | RuntimeException e) {
+        if (!removing.contains(id) && Files.isDirectory(dir)) {
+          LOG.warn("log rotation of {} failed: {}", id, e.toString());
+        }
       }
     }
   }

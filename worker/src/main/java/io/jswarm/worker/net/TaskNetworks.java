@@ -500,6 +500,41 @@ public final class TaskNetworks implements TaskNetworking, AutoCloseable {
     }
   }
 
+  /**
+   * At daemon stop when no container runs any more: removes what this node made in the host
+   * (the ingress leg, every overlay sandbox, leftover task namespaces, the published-ports table,
+   * the bridge with its nat table), so a stopped daemon leaves the host as it found it. The next
+   * start makes them again on demand. Returns what it removed, for the log.
+   */
+  public synchronized List<String> removeAll() {
+    List<String> done = new ArrayList<>();
+    if (ingressLegWired != null) {
+      ingressLeg.disconnect(ingressIf);
+      ingressLegWired = null;
+      done.add("ingress link " + ingressIf);
+    }
+    ports.clear();
+    done.add("nft table ip jswarm_ports");
+    for (int vni : overlay.sandboxes()) {
+      overlay.removeNetwork(vni);
+      done.add("namespace " + overlay.sandboxName(vni));
+    }
+    for (String ns : Netns.list(tag + "-")) {
+      Netns.delete(ns);
+      done.add("namespace " + ns);
+    }
+    for (String id : List.copyOf(wired.keySet())) {
+      deleteFiles(id);
+    }
+    wired.clear();
+    if (bridge != null) {
+      bridge.remove();
+      bridgeReady = false;
+      done.add("bridge " + bridge.bridgeName() + " and nft table ip jswarm_nat");
+    }
+    return done;
+  }
+
   @Override
   public void close() {
     dns.values().forEach(DnsServer::close);

@@ -84,10 +84,33 @@ class AgentIT {
     await("healthy RUNNING, unhealthy FAILED", 30_000,
         () -> state(ok) == TaskState.RUNNING && state(bad) == TaskState.FAILED);
     assertEquals("task: unhealthy container", dispatcher.statuses.get(bad).getErr());
+    assertEquals("healthy", engine.health(ok), "container ls and inspect show it");
     assertTrue(dispatcher.history.stream().noneMatch(s -> s.getState() == TaskState.RUNNING
         && s.getContainer().getContainerId().equals(bad)), "the sick task is never reported RUNNING");
     assertTrue(dispatcher.history.stream().anyMatch(s -> s.getState() == TaskState.RUNNING
         && s.getContainer().getContainerId().equals(ok)), "the healthy one is, with its container");
+  }
+
+  @Test
+  void aPinnedDigestMissingHereIsNotReplacedByTheName() {
+    // the swarm has a registry (nothing listens there): the pin must come from it or not at all
+    engine.setClusterRegistries(() -> List.of("127.0.0.1:" + closedPort()));
+    agent = newAgent();
+    String id = "pin" + UUID.randomUUID().toString().substring(0, 8);
+    String pin = "sha256:" + "0".repeat(64);
+    dispatcher.assign(List.of(task(id, TaskState.RUNNING, pin, "sleep", "1000")));
+    await("REJECTED", 30_000, () -> state(id) == TaskState.REJECTED);
+    String err = dispatcher.statuses.get(id).getErr();
+    assertTrue(err.contains(pin), err);
+    assertTrue(engine.get(id).isEmpty(), "the local busybox ran in the pinned image's place");
+  }
+
+  private static int closedPort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Neither the pinned digest nor the name (the agent falls back to it) is on this node. */

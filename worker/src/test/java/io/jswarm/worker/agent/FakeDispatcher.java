@@ -46,8 +46,8 @@ final class FakeDispatcher implements AutoCloseable {
                   }
                   case HEARTBEAT -> heartbeats.incrementAndGet();
                   case STATUS -> m.getStatus().getUpdatesList().forEach(u -> {
+                    history.add(u.getStatus()); // first: a test that saw the status finds it in the history
                     statuses.put(u.getTaskId(), u.getStatus());
-                    history.add(u.getStatus());
                   });
                   default -> { }
                 }

@@ -19,6 +19,9 @@ public final class EngineCleanup {
       }
       engine.close();
       removeNodeCgroups(engine.cgroupPath("x").replaceAll("/x$", ""));
+      if (engine.runcRoot().startsWith(RuncRoot.RUN)) {
+        FileTrees.deleteRecursively(engine.runcRoot());
+      }
     }
     if (dataRoot != null && Files.exists(dataRoot)) {
       try {

@@ -36,6 +36,15 @@ public final class TestTars {
     return put(e, content);
   }
 
+  /** A file with PAX headers (e.g. {@code SCHILY.xattr.user.k} or {@code LIBARCHIVE.xattr.NAME} base64). */
+  public TestTars fileWithPax(String name, byte[] content, int mode, java.util.Map<String, String> pax) {
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    e.setMode(0100000 | mode);
+    e.setSize(content.length);
+    pax.forEach(e::addPaxHeader);
+    return put(e, content);
+  }
+
   public TestTars symlink(String name, String target) {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
     e.setLinkName(target);
@@ -84,7 +93,7 @@ public final class TestTars {
     try {
       TestTars t = new TestTars().dir("bin").dir("etc").dir("tmp")
           .file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755);
-      for (String applet : new String[] {"sh", "sleep", "echo", "cat", "id", "ls", "true", "false"}) {
+      for (String applet : new String[] {"sh", "sleep", "echo", "cat", "id", "ls", "true", "false", "hostname"}) {
         t.symlink("bin/" + applet, "busybox");
       }
       return t.file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n", 0644)
