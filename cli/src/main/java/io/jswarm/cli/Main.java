@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
     versionProvider = Version.class,
     description = "A container orchestrator in the spirit of Docker Swarm mode.",
     subcommands = {DaemonCommand.class, SwarmCommand.class, NodeCommand.class, ServiceCommand.class, io.jswarm.cli.commands.NetworkCommand.class,
+        io.jswarm.cli.commands.SecretCommand.class, io.jswarm.cli.commands.ConfigCommand.class,
         ImageCommand.class, ContainerCommand.class, VolumeCommand.class, io.jswarm.cli.commands.RegistryCommand.class,
         InfoCommand.class, VersionCommand.class, io.jswarm.chaos.run.ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
