@@ -20,10 +20,12 @@ public final class SecretUpdateFlags {
 
   void apply(ContainerSpec.Builder c) {
     if (!secretAdd.isEmpty() || !secretRm.isEmpty()) {
-      c.clearSecrets().addAllSecrets(change("secret", c.getSecretsList(), secretRm, secretAdd));
+      List<SecretReference> changed = change("secret", c.getSecretsList(), secretRm, secretAdd);
+      c.clearSecrets().addAllSecrets(changed);
     }
     if (!configAdd.isEmpty() || !configRm.isEmpty()) {
-      c.clearConfigs().addAllConfigs(change("config", c.getConfigsList(), configRm, configAdd));
+      List<SecretReference> changed = change("config", c.getConfigsList(), configRm, configAdd);
+      c.clearConfigs().addAllConfigs(changed);
     }
   }
 
