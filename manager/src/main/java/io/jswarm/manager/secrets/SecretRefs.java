@@ -76,7 +76,7 @@ public final class SecretRefs {
 
   /** Names of the services whose current spec names any of {@code ids}. */
   public static List<String> users(StoreView v, Secret.Kind kind, Set<String> ids) {
-    return v.services().stream().filter(s -> uses(s.getSpec(), kind, ids)).map(s -> s.getSpec().getName()).sorted().toList();
+    return servicesUsing(v, kind, ids).stream().map(s -> s.getSpec().getName()).sorted().toList();
   }
 
   /** {@code spec} with every reference to one of {@code ids} moved to {@code to}. */
@@ -98,7 +98,7 @@ public final class SecretRefs {
     return out;
   }
 
-  /** For the rotation's service update: the services that use the name. */
+  /** The services whose current spec names any of {@code ids}. */
   public static List<Service> servicesUsing(StoreView v, Secret.Kind kind, Set<String> ids) {
     return v.services().stream().filter(s -> uses(s.getSpec(), kind, ids)).toList();
   }

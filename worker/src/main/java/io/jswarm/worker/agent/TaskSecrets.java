@@ -96,6 +96,8 @@ final class TaskSecrets {
     List<MountSpec> mounts = new ArrayList<>();
     try {
       Files.createDirectories(dir);
+      // only root walks to the tmpfs mounts (the containers see their files through binds)
+      Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
       if (!Tmpfs.isMounted(dir)) Tmpfs.mount(dir, size);
       int i = 0;
       for (SecretReference r : refs) {
