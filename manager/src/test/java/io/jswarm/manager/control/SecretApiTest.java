@@ -89,6 +89,8 @@ class SecretApiTest {
         "x".repeat(500 * 1024 + 1))));
     assertThrows(IllegalArgumentException.class, () -> api.create(create(Secret.Kind.SECRET, "empty", "")));
     assertEquals(1, store.read(v -> v.secrets()).size());
+    // the largest value fits one Raft entry with room to spare
+    assertEquals(500 * 1024, api.create(create(Secret.Kind.SECRET, "max", "x".repeat(500 * 1024))).getSize());
   }
 
   @Test
