@@ -85,7 +85,10 @@ final class SecretCommands {
         return 0;
       }
       List<List<String>> rows = new ArrayList<>();
-      for (Secret s : r.getSecretsList()) {
+      List<Secret> sorted = new ArrayList<>(r.getSecretsList());
+      // a name's versions together, oldest first (the store lists by id)
+      sorted.sort(java.util.Comparator.comparing(Secret::getName).thenComparingLong(Secret::getVersionNumber));
+      for (Secret s : sorted) {
         rows.add(List.of(Output.shortId(s.getId()), s.getName(), String.valueOf(s.getVersionNumber()),
             Output.bytes(s.getSize()), Output.ago(s.getMeta().getCreatedAtMs())));
       }
