@@ -37,6 +37,8 @@ public final class Main implements Runnable {
     m.put("node", NodeCommand.class);
     m.put("service", ServiceCommand.class);
     m.put("network", io.jswarm.cli.commands.NetworkCommand.class);
+    m.put("secret", io.jswarm.cli.commands.SecretCommand.class);
+    m.put("config", io.jswarm.cli.commands.ConfigCommand.class);
     m.put("image", ImageCommand.class);
     m.put("container", ContainerCommand.class);
     m.put("volume", VolumeCommand.class);

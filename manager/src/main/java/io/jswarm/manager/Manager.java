@@ -6,6 +6,7 @@ import io.jswarm.manager.orchestrator.TaskReaper;
 import io.jswarm.manager.scheduler.SchedulerComponent;
 import io.jswarm.store.RaftStore;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The manager role of a node: the store, and the leader components that run while this
@@ -20,10 +21,22 @@ public final class Manager implements AutoCloseable {
   private final SnapshotKeeper snapshots;
   private boolean leading;
 
+  private final Supplier<byte[]> clusterKey;
+
+  /** A manager without the cluster key (tests): it can neither seal nor deliver secrets. */
   public Manager(RaftStore store, ImageResolver images) {
+    this(store, images, () -> null);
+  }
+
+  /**
+   * @param clusterKey the key only managers hold (never in the log): it seals the CA key and the
+   *     data keys of secrets; read on each use, since a joining manager receives it late
+   */
+  public Manager(RaftStore store, ImageResolver images, Supplier<byte[]> clusterKey) {
     this.store = store;
     this.images = images;
-    this.dispatcher = new Dispatcher(store);
+    this.clusterKey = clusterKey;
+    this.dispatcher = new Dispatcher(store, clusterKey);
     this.snapshots = new SnapshotKeeper(store);
     this.components = List.of(
         dispatcher,
@@ -49,6 +62,11 @@ public final class Manager implements AutoCloseable {
 
   public RaftStore store() {
     return store;
+  }
+
+  /** The cluster key, or null when this manager has none yet. */
+  public byte[] clusterKey() {
+    return clusterKey.get();
   }
 
   public ImageResolver images() {

@@ -143,6 +143,8 @@ public final class ModelStore implements StoreView {
   @Override public List<RegistryBlob> registryBlobs() { return List.of(); }
   @Override public Optional<Network> network(String id) { return Optional.ofNullable(networks.get(id)); }
   @Override public List<Network> networks() { return List.copyOf(networks.values()); }
+  @Override public Optional<io.jswarm.api.Secret> secret(String id) { return Optional.empty(); }
+  @Override public List<io.jswarm.api.Secret> secrets() { return List.of(); }
   @Override public Optional<Network> networkByName(String name) {
     return networks.values().stream().filter(n -> n.getSpec().getName().equals(name)).findFirst();
   }

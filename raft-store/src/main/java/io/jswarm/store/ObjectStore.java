@@ -40,7 +40,7 @@ import java.util.function.Function;
 final class ObjectStore extends ObjectView {
   private static final List<ObjectCase> KINDS =
       List.of(ObjectCase.NODE, ObjectCase.SERVICE, ObjectCase.TASK, ObjectCase.CLUSTER,
-          ObjectCase.REGISTRY_REPOSITORY, ObjectCase.REGISTRY_BLOB, ObjectCase.NETWORK);
+          ObjectCase.REGISTRY_REPOSITORY, ObjectCase.REGISTRY_BLOB, ObjectCase.NETWORK, ObjectCase.SECRET);
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<ObjectCase, TreeMap<String, StoreObject>> objects = new EnumMap<>(ObjectCase.class);

@@ -46,6 +46,16 @@ abstract class ObjectView implements StoreView {
   }
 
   @Override
+  public Optional<io.jswarm.api.Secret> secret(String id) {
+    return get(ObjectCase.SECRET, id).map(StoreObject::getSecret);
+  }
+
+  @Override
+  public List<io.jswarm.api.Secret> secrets() {
+    return all(ObjectCase.SECRET).stream().map(StoreObject::getSecret).toList();
+  }
+
+  @Override
   public Optional<Node> node(String id) {
     return get(ObjectCase.NODE, id).map(StoreObject::getNode);
   }

@@ -28,6 +28,7 @@ final class StoreObjects {
       case REGISTRY_REPOSITORY -> "registry repository";
       case REGISTRY_BLOB -> "registry blob";
       case NETWORK -> "network";
+      case SECRET -> "secret";
       case OBJECT_NOT_SET -> "empty object";
     };
   }
@@ -41,6 +42,7 @@ final class StoreObjects {
       case REGISTRY_REPOSITORY -> o.getRegistryRepository().getName();
       case REGISTRY_BLOB -> o.getRegistryBlob().getDigest();
       case NETWORK -> o.getNetwork().getId();
+      case SECRET -> o.getSecret().getId();
       case OBJECT_NOT_SET -> "";
     };
   }
@@ -54,6 +56,7 @@ final class StoreObjects {
       case REGISTRY_REPOSITORY -> o.getRegistryRepository().getMeta();
       case REGISTRY_BLOB -> o.getRegistryBlob().getMeta();
       case NETWORK -> o.getNetwork().getMeta();
+      case SECRET -> o.getSecret().getMeta();
       case OBJECT_NOT_SET -> Meta.getDefaultInstance();
     };
   }
@@ -75,6 +78,7 @@ final class StoreObjects {
       case REGISTRY_BLOB ->
           StoreObject.newBuilder().setRegistryBlob(o.getRegistryBlob().toBuilder().setMeta(meta)).build();
       case NETWORK -> StoreObject.newBuilder().setNetwork(o.getNetwork().toBuilder().setMeta(meta)).build();
+      case SECRET -> StoreObject.newBuilder().setSecret(o.getSecret().toBuilder().setMeta(meta)).build();
       case OBJECT_NOT_SET -> o;
     };
   }

@@ -53,4 +53,10 @@ public interface StoreView {
 
   /** Network names are unique in the store (enforced at apply time). */
   Optional<io.jswarm.api.Network> networkByName(String name);
+
+  /** A secret or config, sealed (objects.proto Secret), by id. */
+  Optional<io.jswarm.api.Secret> secret(String id);
+
+  /** Every secret and config, every version, sorted by id; a list read like the others. */
+  List<io.jswarm.api.Secret> secrets();
 }

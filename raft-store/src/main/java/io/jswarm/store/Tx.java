@@ -70,4 +70,10 @@ public interface Tx extends StoreView {
   default void update(io.jswarm.api.Network n) { update(StoreObject.newBuilder().setNetwork(n).build()); }
 
   default void delete(io.jswarm.api.Network n) { delete(StoreObject.newBuilder().setNetwork(n).build()); }
+
+  default void create(io.jswarm.api.Secret x) { create(StoreObject.newBuilder().setSecret(x).build()); }
+
+  default void update(io.jswarm.api.Secret x) { update(StoreObject.newBuilder().setSecret(x).build()); }
+
+  default void delete(io.jswarm.api.Secret x) { delete(StoreObject.newBuilder().setSecret(x).build()); }
 }

@@ -38,6 +38,8 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--constraint", paramLabel = "EXPR", description = "Placement constraint, e.g. node.labels.zone==a, node.role!=manager, service!=db (anti-affinity)") List<String> constraints = new ArrayList<>();
   @Option(names = "--placement-pref", paramLabel = "PREF", description = "Placement preference: spread=node.labels.<name>") List<String> prefs = new ArrayList<>();
   @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
+  @Option(names = "--secret", paramLabel = "SECRET", description = "Give the service a secret at /run/secrets/NAME: NAME or source=NAME[,target=FILE][,uid=N][,gid=N][,mode=0444]") List<String> secrets = new ArrayList<>();
+  @Option(names = "--config", paramLabel = "CONFIG", description = "Give the service a config file: NAME or source=NAME[,target=PATH][,uid=N][,gid=N][,mode=0444] (default target /NAME)") List<String> configs = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Mixin NetworkFlags net = new NetworkFlags();
   @Option(names = "--log-driver", description = "Logging driver: json-file, local or k8s-file (all the node's log file)") String logDriver;
@@ -64,6 +66,8 @@ public final class ServiceCreate extends ClientCommand {
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
     if (stopSignal != null) c.setStopSignal(stopSignal);
     for (String m : mounts) c.addMounts(MountFlags.parse(m));
+    for (String x : secrets) c.addSecrets(SecretFlags.parse("--secret", x));
+    for (String x : configs) c.addConfigs(SecretFlags.parse("--config", x));
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
     if (logDriver != null || !logOpts.isEmpty()) spec.getTaskBuilder().setLogDriver(LogFlags.parse(logDriver, logOpts));

@@ -38,6 +38,7 @@ public final class ServiceUpdate extends ClientCommand {
   @Option(names = "--publish-add", paramLabel = "PORT", description = "Publish a port, in --publish's forms (replaces a port with the same published port)") List<String> publishAdd = new ArrayList<>();
   @Option(names = "--publish-rm", paramLabel = "PORT", description = "Stop publishing a port: PUBLISHED, PUBLISHED:TARGET or either with /udp") List<String> publishRm = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
+  @Mixin SecretUpdateFlags secretFlags = new SecretUpdateFlags();
   @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
@@ -86,6 +87,7 @@ public final class ServiceUpdate extends ClientCommand {
       }
       c.clearMounts().addAllMounts(ms);
     }
+    secretFlags.apply(c);
     if (args != null) c.clearArgs().addAllArgs(List.of(args.trim().split("\\s+")));
     if (workdir != null) c.setDir(workdir);
     if (user != null) c.setUser(user);

@@ -31,6 +31,8 @@ final class ForcedCluster {
       }
       // networks too: their subnets, VNIs and the tasks' addresses stay allocated (issue 11)
       v.networks().forEach(n -> out.add(StoreObject.newBuilder().setNetwork(n).build()));
+      // secrets and configs still sealed: the cluster key that opens them stays on this manager
+      v.secrets().forEach(x -> out.add(StoreObject.newBuilder().setSecret(x).build()));
       v.services().forEach(s -> out.add(StoreObject.newBuilder().setService(s).build()));
       v.tasks().forEach(t -> out.add(StoreObject.newBuilder().setTask(t).build()));
       v.registryRepositories().forEach(r -> out.add(StoreObject.newBuilder().setRegistryRepository(r).build()));

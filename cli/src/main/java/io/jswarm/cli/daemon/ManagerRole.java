@@ -64,7 +64,7 @@ final class ManagerRole {
     LeaderSignal signal = new LeaderSignal();
     store.addLeadershipListener(signal);
     leaderSignal = signal;
-    Manager m = new Manager(store, images);
+    Manager m = new Manager(store, images, credentials::clusterKey);
     dispatcherProxy.set(m.dispatcher());
     m.start();
     raftSettings.follow(store);

@@ -5,7 +5,16 @@ import io.grpc.stub.StreamObserver;
 import io.jswarm.api.Cluster;
 import io.jswarm.api.ControlGrpc;
 import io.jswarm.api.CreateNetworkRequest;
+import io.jswarm.api.CreateSecretRequest;
 import io.jswarm.api.CreateServiceRequest;
+import io.jswarm.api.GetSecretRequest;
+import io.jswarm.api.ListSecretsRequest;
+import io.jswarm.api.ListSecretsResponse;
+import io.jswarm.api.RemoveSecretRequest;
+import io.jswarm.api.RemoveSecretResponse;
+import io.jswarm.api.RotateSecretRequest;
+import io.jswarm.api.RotateSecretResponse;
+import io.jswarm.api.Secret;
 import io.jswarm.api.GetJoinTokenRequest;
 import io.jswarm.api.GetJoinTokenResponse;
 import io.jswarm.api.GetNetworkRequest;
@@ -55,7 +64,7 @@ import java.util.function.Supplier;
 /**
  * The Control API (control.proto): one gRPC service whose handlers live per resource, as
  * swarmkit's controlapi splits them — {@link SwarmApi}, {@link NodeApi}, {@link ServiceApi},
- * {@link TaskApi}, {@link NetworkApi}. This class only binds each RPC to its handler and maps
+ * {@link TaskApi}, {@link NetworkApi}, {@link SecretApi}. This class only binds each RPC to its handler and maps
  * errors to gRPC status once ({@link Errors}). Validation first; nothing is written on bad input.
  */
 public final class ControlService extends ControlGrpc.ControlImplBase {
@@ -69,6 +78,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   private final ServiceApi services;
   private final TaskApi tasks;
   private final NetworkApi networks;
+  private final SecretApi secrets;
 
   public ControlService(SwarmNode node) {
     ControlContext ctx = new ControlContext(node);
@@ -78,6 +88,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     this.services = new ServiceApi(ctx);
     this.tasks = new TaskApi(ctx);
     this.networks = new NetworkApi(ctx, () -> encryptionUnsupported.get());
+    this.secrets = new SecretApi(ctx);
   }
 
   // ------------------------------------------------------------ swarm
@@ -220,5 +231,32 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   @Override
   public void removeNetwork(RemoveNetworkRequest req, StreamObserver<RemoveNetworkResponse> out) {
     Errors.unary(out, () -> networks.remove(req));
+  }
+
+  // ------------------------------------------------------------ secrets and configs
+
+  @Override
+  public void createSecret(CreateSecretRequest req, StreamObserver<Secret> out) {
+    Errors.unary(out, () -> secrets.create(req));
+  }
+
+  @Override
+  public void getSecret(GetSecretRequest req, StreamObserver<Secret> out) {
+    Errors.unary(out, () -> secrets.get(req));
+  }
+
+  @Override
+  public void listSecrets(ListSecretsRequest req, StreamObserver<ListSecretsResponse> out) {
+    Errors.unary(out, () -> secrets.list(req));
+  }
+
+  @Override
+  public void removeSecret(RemoveSecretRequest req, StreamObserver<RemoveSecretResponse> out) {
+    Errors.unary(out, () -> secrets.remove(req));
+  }
+
+  @Override
+  public void rotateSecret(RotateSecretRequest req, StreamObserver<RotateSecretResponse> out) {
+    Errors.unary(out, () -> secrets.rotate(req));
   }
 }

@@ -19,6 +19,7 @@ import io.jswarm.api.UpdateStatus;
 import io.jswarm.manager.Ids;
 import io.jswarm.manager.network.ServiceEndpoints;
 import io.jswarm.manager.orchestrator.ServiceHistory;
+import io.jswarm.manager.secrets.SecretRefs;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreView;
 
@@ -40,7 +41,7 @@ final class ServiceApi {
         throw Status.ALREADY_EXISTS.withDescription("service name \"" + spec.getName()
             + "\" is already in use; choose another or remove the existing service").asRuntimeException();
       }
-      ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec);
+      ServiceSpec resolved = SecretRefs.resolve(tx, ServiceEndpoints.resolveNetworks(tx, spec));
       tx.create(StoreObject.newBuilder().setService(ServiceHistory.created(
           Service.newBuilder().setId(id).setSpec(resolved).setSpecVersion(1)
               .setEndpoint(ServiceEndpoints.allocate(tx, id, null, resolved)), System.currentTimeMillis())).build());
@@ -109,7 +110,7 @@ final class ServiceApi {
     }
     ServiceSpec checked = spec;
     s.update(tx -> {
-      ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, checked);
+      ServiceSpec resolved = SecretRefs.resolve(tx, ServiceEndpoints.resolveNetworks(tx, checked));
       Service changed = ServiceHistory.change(current, resolved, System.currentTimeMillis(),
           UpdateStatus.State.UPDATING, "update in progress");
       tx.update(changed.toBuilder().setEndpoint(ServiceEndpoints.allocate(tx, current.getId(), current, resolved)).build());
@@ -135,7 +136,7 @@ final class ServiceApi {
             + " changed meanwhile; run the command again").asRuntimeException();
       }
       String msg = "rollback to revision " + (to.getRevision() > 0 ? to.getRevision() : "previous") + " in progress";
-      ServiceSpec resolved = ServiceEndpoints.resolveNetworks(tx, spec);
+      ServiceSpec resolved = SecretRefs.resolve(tx, ServiceEndpoints.resolveNetworks(tx, spec));
       Service changed = ServiceHistory.change(now, resolved, System.currentTimeMillis(), UpdateStatus.State.ROLLBACK_STARTED, msg);
       tx.update(changed.toBuilder().setEndpoint(ServiceEndpoints.allocate(tx, now.getId(), now, resolved)).build());
     });

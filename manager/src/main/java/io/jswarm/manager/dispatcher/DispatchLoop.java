@@ -64,7 +64,8 @@ final class DispatchLoop extends WatchLoop {
     String id = s.nodeId;
     if (s.isClosed() || dispatcher.sessions().get(id) != s) return;
     s.send(DispatcherMessage.newBuilder().setNetworkState(networks.complete(id, s.networks)).build());
-    s.send(DispatcherMessage.newBuilder().setAssignments(s.assigned.complete(assignments.forNode(id).values())).build());
+    s.send(DispatcherMessage.newBuilder().setAssignments(
+        dispatcher.secretValues.attach(s.assigned.complete(assignments.forNode(id).values()))).build());
     s.sendIfChanged(dispatcher.nodeUpdateFor(id));
     s.greeted = true;
   }
@@ -116,7 +117,7 @@ final class DispatchLoop extends WatchLoop {
         Session s = sessions.get(id);
         if (s == null || !s.greeted) return;
         s.assigned.changes(assignments.forNode(id), tasks)
-            .ifPresent(a -> s.send(DispatcherMessage.newBuilder().setAssignments(a).build()));
+            .ifPresent(a -> s.send(DispatcherMessage.newBuilder().setAssignments(dispatcher.secretValues.attach(a)).build()));
       });
       if (!changedNodes.isEmpty() || cluster) sendNodeUpdates(sessions, changedNodes, cluster);
     }

@@ -54,6 +54,7 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   static final String DOWN_MESSAGE = "heartbeat failure";
 
   private final RaftStore store;
+  final SecretValues secretValues;
   /** Monotonic milliseconds: a wall-clock step must not make every node look late. */
   private final LongSupplier clock;
   /** False in tests that drive {@link #checkLiveness()} with a fake clock. */
@@ -74,10 +75,20 @@ public final class Dispatcher extends DispatcherGrpc.DispatcherImplBase implemen
   private Drain nodeStatusDrain;
 
   public Dispatcher(RaftStore store) {
-    this(store, () -> System.nanoTime() / 1_000_000, true);
+    this(store, () -> null);
+  }
+
+  /** @param clusterKey opens the secrets that travel with assignments ({@link SecretValues}) */
+  public Dispatcher(RaftStore store, java.util.function.Supplier<byte[]> clusterKey) {
+    this(store, () -> System.nanoTime() / 1_000_000, true, clusterKey);
   }
 
   Dispatcher(RaftStore store, LongSupplier clock, boolean livenessTimer) {
+    this(store, clock, livenessTimer, () -> null);
+  }
+
+  Dispatcher(RaftStore store, LongSupplier clock, boolean livenessTimer, java.util.function.Supplier<byte[]> clusterKey) {
+    this.secretValues = new SecretValues(store, clusterKey);
     this.store = store;
     this.clock = clock;
     this.livenessTimer = livenessTimer;

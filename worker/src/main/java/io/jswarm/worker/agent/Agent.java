@@ -68,6 +68,7 @@ public final class Agent implements AutoCloseable {
   /** What the dispatcher streams, complete sets and changes folded into whole states. */
   private final AssignedTasks assignedBook = new AssignedTasks();
   private final NetworkStateBook networkBook = new NetworkStateBook();
+  private final TaskSecrets secrets;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Map<String, Task> remembered = new ConcurrentHashMap<>();
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -111,6 +112,7 @@ public final class Agent implements AutoCloseable {
     this.cfg = cfg;
     this.engine = engine;
     this.health = new HealthMonitor(engine, this::requestReconcile);
+    this.secrets = new TaskSecrets(TaskSecrets.rootFor(engine.runcRoot().getParent()));
   }
 
   /** Starts the session (in the background) and the executor. Returns at once. */
@@ -353,6 +355,7 @@ public final class Agent implements AutoCloseable {
       LOG.warn("assignment changes before this session's complete set ignored");
       return;
     }
+    secrets.received(message.getSecretsList(), all.get());
     Map<String, TaskState> floors = new HashMap<>();
     for (Task t : all.get()) {
       floors.put(t.getId(), t.getStatus().getState());
@@ -461,6 +464,7 @@ public final class Agent implements AutoCloseable {
       Set<String> containers = new java.util.HashSet<>();
       for (Container c : engine.list()) containers.add(c.id());
       cfg.networking().collect(containers, busyAfter);
+      secrets.collect(containers, busyAfter);
     } catch (RuntimeException e) {
       LOG.warn("collecting unused network namespaces failed", e);
     }
@@ -545,10 +549,11 @@ public final class Agent implements AutoCloseable {
         return;
       }
       try {
-        ContainerConfig cc = TaskContainers.config(t, image.get(), net);
+        ContainerConfig cc = TaskContainers.config(t, image.get(), net, secrets.prepare(t));
         engine.create(cc);
       } catch (IllegalArgumentException | EngineException e) {
         cfg.networking().release(id);
+        secrets.release(id);
         report(id, Reconciler.status(TaskState.REJECTED, "rejected", e.getMessage(), null, System.currentTimeMillis()));
         return;
       }
@@ -584,6 +589,7 @@ public final class Agent implements AutoCloseable {
       // already removed
     }
     cfg.networking().release(s.containerId());
+    secrets.release(s.containerId());
   }
 
   private void remove(String id) {
@@ -593,6 +599,7 @@ public final class Agent implements AutoCloseable {
       // already removed
     }
     cfg.networking().release(id);
+    secrets.release(id);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

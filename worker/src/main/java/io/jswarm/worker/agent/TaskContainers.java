@@ -78,6 +78,11 @@ final class TaskContainers {
   }
 
   static ContainerConfig config(Task t, Image image, TaskNetworking.Prepared net) {
+    return config(t, image, net, List.of());
+  }
+
+  /** @param secretFiles the task's secrets and configs, read-only binds from its tmpfs ({@link TaskSecrets}) */
+  static ContainerConfig config(Task t, Image image, TaskNetworking.Prepared net, List<MountSpec> secretFiles) {
     ContainerSpec cs = t.getSpec().getContainer();
     List<String> args = new ArrayList<>();
     if (cs.getCommandCount() > 0) {
@@ -106,7 +111,7 @@ final class TaskContainers {
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
         cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), net.netnsPath(), labels, limits(t),
-        withNetworkFiles(mounts(t), net.mounts()));
+        withNetworkFiles(withSecretFiles(mounts(t), secretFiles), net.mounts()));
   }
 
   /** The task's --log-opt max-size/max-file as the engine's labels (checked: a bad value rejects the task). */
@@ -123,6 +128,13 @@ final class TaskContainers {
     List<MountSpec> out = new ArrayList<>(files.stream()
         .filter(f -> mounts.stream().noneMatch(m -> m.target().equals(f.target()))).toList());
     out.addAll(mounts);
+    return out;
+  }
+
+  /** The service's own mounts, then its secret files: a file over a mounted directory shows. */
+  private static List<MountSpec> withSecretFiles(List<MountSpec> mounts, List<MountSpec> secretFiles) {
+    List<MountSpec> out = new ArrayList<>(mounts);
+    out.addAll(secretFiles);
     return out;
   }
 
