@@ -59,7 +59,7 @@ public final class FailoverBench {
       System.out.println("defaults: heartbeat " + spec.getHeartbeatPeriodMs() + " ms, node down grace "
           + (spec.getNodeDownGraceMs() > 0 ? spec.getNodeDownGraceMs() + " ms" : spec.getGraceMultiplier() + " periods")
           + ", unknown grace " + spec.getUnknownGraceMultiplier() + " x down grace after a leader change"
-          + ", election timeout 600-1200 ms");
+          + ", election timeout " + spec.getElectionTimeoutMs() / 2 + "-" + spec.getElectionTimeoutMs() + " ms");
     } finally {
       if (api != null) api.close();
       lab.close();
