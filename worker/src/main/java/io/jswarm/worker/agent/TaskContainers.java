@@ -1,11 +1,13 @@
 package io.jswarm.worker.agent;
 
+import io.jswarm.api.ContainerSecurity;
 import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.Task;
 import io.jswarm.worker.engine.ContainerConfig;
 import io.jswarm.worker.engine.Image;
 import io.jswarm.worker.engine.MountSpec;
 import io.jswarm.worker.engine.ResourceLimits;
+import io.jswarm.worker.engine.SecurityOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -84,7 +86,20 @@ final class TaskContainers {
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
         cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), net.netnsPath(), labels, limits(t),
-        withNetworkFiles(mounts(t), net.mounts()));
+        withNetworkFiles(mounts(t), net.mounts()), security(cs.getSecurity()));
+  }
+
+  /** The service's confinement flags; an unset message is Docker's defaults. */
+  static SecurityOptions security(ContainerSecurity s) {
+    String seccomp = switch (s.getSeccompMode()) {
+      case SECCOMP_UNCONFINED -> SecurityOptions.SECCOMP_UNCONFINED;
+      case SECCOMP_CUSTOM -> s.getSeccompProfile();
+      default -> SecurityOptions.SECCOMP_DEFAULT;
+    };
+    List<SecurityOptions.Ulimit> ulimits = s.getUlimitsList().stream()
+        .map(u -> new SecurityOptions.Ulimit(u.getName(), u.getSoft(), u.getHard())).toList();
+    return new SecurityOptions(s.getCapAddList(), s.getCapDropList(), seccomp, s.getReadOnlyRootfs(),
+        s.getSysctlsMap(), ulimits, s.getInit());
   }
 
   /** The network's files (resolv.conf, hosts) unless the service mounts its own there. */
