@@ -40,6 +40,8 @@ public final class ServiceCreate extends ClientCommand {
   @Option(names = "--mount", paramLabel = "MOUNT", description = "Attach a filesystem: type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…]") List<String> mounts = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Mixin NetworkFlags net = new NetworkFlags();
+  @Mixin SecurityFlags security = new SecurityFlags();
+  @Mixin SecurityFlags.Create securityCreate = new SecurityFlags.Create();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run") String image;
@@ -62,6 +64,8 @@ public final class ServiceCreate extends ClientCommand {
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
     if (stopSignal != null) c.setStopSignal(stopSignal);
     for (String m : mounts) c.addMounts(MountFlags.parse(m));
+    security.apply(c);
+    securityCreate.apply(c);
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
     spec.getTaskBuilder().getPlacementBuilder().addAllConstraints(constraints);

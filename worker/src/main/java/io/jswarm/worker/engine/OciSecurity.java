@@ -3,11 +3,11 @@ package io.jswarm.worker.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jswarm.api.ContainerSecurityRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The confinement part of the OCI spec, from a container's {@link SecurityOptions}: capabilities,
@@ -15,9 +15,6 @@ import java.util.Set;
  * {@link OciSpec} generates; defaults are Docker's (docs/security.md).
  */
 final class OciSecurity {
-  static final Set<String> RLIMITS = Set.of("as", "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
-      "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack");
-
   private OciSecurity() {}
 
   /** Applies {@code sec} to the generated spec {@code s}; IllegalArgumentException on a flag the node cannot honour. */
@@ -37,7 +34,7 @@ final class OciSecurity {
     ((ObjectNode) s.path("root")).put("readonly", sec.readOnlyRootfs());
     if (!sec.sysctls().isEmpty()) {
       ObjectNode sys = linux.putObject("sysctl");
-      sec.sysctls().forEach((k, v) -> sys.put(checkSysctl(k), v));
+      sec.sysctls().forEach((k, v) -> sys.put(ContainerSecurityRules.checkSysctl(k), v));
     }
     for (SecurityOptions.Ulimit u : sec.ulimits()) {
       setRlimit((ArrayNode) p.path("rlimits"), u);
@@ -56,18 +53,9 @@ final class OciSecurity {
     }
   }
 
-  /** Docker's rule (opts.ValidateSysctl): only sysctls the container's own namespaces hold. */
-  static String checkSysctl(String key) {
-    boolean ok = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax",
-        "kernel.shmmni", "kernel.shm_rmid_forced").contains(key) || key.startsWith("fs.mqueue.") || key.startsWith("net.");
-    if (!ok) throw new IllegalArgumentException("sysctl " + key + " is not namespaced: it would change the whole node, so it is refused");
-    return key;
-  }
-
   private static void setRlimit(ArrayNode rlimits, SecurityOptions.Ulimit u) {
     String name = u.name().toLowerCase(Locale.ROOT);
-    if (!RLIMITS.contains(name)) throw new IllegalArgumentException("unknown ulimit \"" + u.name() + "\"; known: " + RLIMITS);
-    if (u.soft() > u.hard()) throw new IllegalArgumentException("ulimit " + name + ": soft limit " + u.soft() + " exceeds hard limit " + u.hard());
+    ContainerSecurityRules.checkUlimit(name, u.soft(), u.hard());
     String type = "RLIMIT_" + name.toUpperCase(Locale.ROOT);
     for (int i = rlimits.size() - 1; i >= 0; i--) {
       if (rlimits.get(i).path("type").asText().equals(type)) rlimits.remove(i);
