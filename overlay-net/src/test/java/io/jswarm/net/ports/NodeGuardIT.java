@@ -115,6 +115,7 @@ class NodeGuardIT {
     @Test
     void aTaskDoesNotReachAServiceBoundTo127001OnTheNode() throws Exception {
         Lab.run(task1, "ip", "route", "del", "127.0.0.0/8", "dev", "lo", "table", "local");
+        Lab.run(task1, "ip", "route", "del", "127.0.0.1", "dev", "lo", "table", "local");
         Lab.run(task1, "sysctl", "-q", "-w", "net.ipv4.conf.eth0.route_localnet=1");
         Lab.run(task1, "ip", "route", "add", "127.0.0.1/32", "via", bridge.gateway(), "dev", "eth0");
         try (DatagramChannel listener = NetnsSockets.openUdp(Path.of("/run/netns", host), new InetSocketAddress("127.0.0.1", 0))) {
@@ -128,7 +129,7 @@ class NodeGuardIT {
         }
     }
 
-    /** Sends datagrams from task1 for up to 3 s; true once one arrives. */
+    /** Sends a datagram from task1 every ~0.2 s for up to 3 s; true once one arrives. */
     private boolean received(DatagramChannel listener, int port) throws Exception {
         ByteBuffer buf = ByteBuffer.allocate(64);
         while (listener.receive(buf) != null) {
@@ -136,8 +137,11 @@ class NodeGuardIT {
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < deadline) {
-            Lab.run(task1, "sh", "-c", "echo x | busybox nc -u -w 1 127.0.0.1 " + port + " || true");
-            if (listener.receive(buf) != null) return true;
+            Lab.run(task1, "bash", "-c", "echo x > /dev/udp/127.0.0.1/" + port); // busybox nc has no UDP
+            for (int i = 0; i < 10; i++) { // up to 0.2 s for the datagram, polled
+                if (listener.receive(buf) != null) return true;
+                Thread.sleep(20);
+            }
         }
         return false;
     }
