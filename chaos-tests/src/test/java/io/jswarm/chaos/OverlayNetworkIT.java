@@ -115,7 +115,7 @@ class OverlayNetworkIT {
     assertTrue(overlap.all().contains("overlaps 10.40.0.0/16"), overlap.all());
     var enc = lab.jswarm("h1", "network", "create", "-d", "overlay", "--opt", "encrypted", "secret");
     assertNotEquals(0, enc.exit());
-    assertTrue(enc.all().contains("IPsec"), enc.all());
+    assertTrue(enc.all().contains("not implemented yet"), enc.all());
     var unknown = lab.jswarm("h1", "service", "create", "-d", "--name", "lost", "--network", "nope", "busybox", "sleep", "60");
     assertTrue(unknown.all().contains("network nope not found"), unknown.all());
     var dup = lab.jswarm("h1", "network", "create", "-d", "overlay", "wide");

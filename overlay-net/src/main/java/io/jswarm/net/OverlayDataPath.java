@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Remote containers are known statically: {@link #syncPeers} programs the device's FDB (MAC →
  * remote worker) and its ARP proxy's neighbour table (IP → MAC) from cluster state. The device does
  * not learn and never floods, so a container can only reach the endpoints the cluster placed there.
+ * The VXLAN port itself admits only the nodes behind those endpoints ({@link VxlanGuard}).
  *
  * <p>Every method converges on the requested state from whatever the kernel holds, so a restarted
  * worker re-applies its state without first cleaning up. Calls for one VNI are serialised.
@@ -31,6 +32,7 @@ public final class OverlayDataPath {
   private final int vxlanPort;
   private final String underlayNetns;
   private final Map<Integer, Object> locks = new ConcurrentHashMap<>();
+  private final VxlanGuard guard;
 
   /**
    * @param tag short prefix unique to this worker among those sharing the machine's /run/netns
@@ -56,6 +58,7 @@ public final class OverlayDataPath {
     this.underlayIp = Addresses.ipv4(underlayIp);
     this.vxlanPort = vxlanPort;
     this.underlayNetns = underlayNetns;
+    this.guard = new VxlanGuard(tag, this.underlayIp, vxlanPort, underlayNetns);
   }
 
   /** The sandbox namespace's name for a VNI. */
@@ -81,6 +84,7 @@ public final class OverlayDataPath {
       IpCommands.ipBatch(sb, setup);
       String vx = Names.vxlan(n.vni());
       if (!links.contains(vx)) {
+        guard.peers(n.vni(), List.of()); // the port is guarded before it opens
         createVxlan(n.vni(), sb);
       }
       IpCommands.ipBatch(sb, List.of(
@@ -125,6 +129,7 @@ public final class OverlayDataPath {
       }
       IpCommands.tryIp(sb, "link", "del", Names.vxlan(vni));
       Netns.delete(sb);
+      guard.peers(vni, null);
     }
   }
 
@@ -199,7 +204,13 @@ public final class OverlayDataPath {
       PeerTable.Plan p = current(sb, vx).planTo(plan, vx);
       IpCommands.bridgeBatch(sb, p.bridgeLines());
       IpCommands.ipBatch(sb, p.ipLines());
+      guard.peers(vni, wanted.stream().map(Endpoint::hostIp).toList());
     }
+  }
+
+  /** The nft table that admits VXLAN only from peer nodes (tests read it). */
+  public String vxlanGuardTable() {
+    return guard.table();
   }
 
   /** VNIs of this worker's sandboxes that exist, e.g. to re-sync or clean up after a restart. */

@@ -57,6 +57,24 @@ class OverlayDataPathIT {
   }
 
   @Test
+  void vxlanIsAdmittedOnlyFromNodesInThePeerSet() {
+    hosts.connectContainers();
+    assertTrue(eventually(Duration.ofSeconds(10), () -> ping(hosts.ctB, "10.0.9.2")), "B cannot reach A");
+    String table = hosts.dpA.vxlanGuardTable();
+    String listed = exec(hosts.hostA, Duration.ofSeconds(5), "nft", "list", "table", "ip", table).out();
+    assertTrue(listed.contains(hosts.ipB) && listed.contains("udp dport " + TwoHosts.VXLAN_PORT), listed);
+    // B is still in A's FDB, but no longer in the guard's set: its VXLAN packets stop at A's input hook.
+    exec(hosts.hostA, Duration.ofSeconds(5), "nft", "delete", "element", "ip", table, "peers", "{ " + hosts.ipB + " }");
+    assertFalse(ping(hosts.ctB, "10.0.9.2"), "VXLAN from a node outside the peer set was admitted");
+    hosts.dpA.syncPeers(hosts.net.vni(), List.of()); // a changed peer set rewrites the table whole
+    hosts.dpA.syncPeers(hosts.net.vni(), List.of(Endpoint.of("10.0.9.3", hosts.ipB)));
+    assertTrue(eventually(Duration.ofSeconds(10), () -> ping(hosts.ctB, "10.0.9.2")), "B not admitted again");
+    hosts.dpA.removeNetwork(hosts.net);
+    String after = exec(hosts.hostA, Duration.ofSeconds(5), "nft", "list", "table", "ip", table).out();
+    assertFalse(after.contains(hosts.ipB), after);
+  }
+
+  @Test
   void everyStepIsIdempotentSoARestartedWorkerCanReapplyBlindly() {
     hosts.connectContainers();
     String host1 = hosts.dpA.attach(hosts.net, Netns.path(hosts.ctA), "eth0", "10.0.9.2", Endpoint.macFor("10.0.9.2"), true);

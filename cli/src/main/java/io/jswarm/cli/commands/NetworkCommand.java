@@ -31,7 +31,7 @@ public final class NetworkCommand implements Runnable {
     @Option(names = "--subnet", description = "Subnet in CIDR form (default: the next free /24 of 10.0.0.0/8)") String subnet = "";
     @Option(names = "--gateway", description = "Gateway address in the subnet (default: its first address)") String gateway = "";
     @Option(names = "--attachable", description = "Allow standalone containers to attach") boolean attachable;
-    @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "Driver options: mtu=N, encrypted") List<String> opts = new ArrayList<>();
+    @Option(names = {"-o", "--opt"}, paramLabel = "KEY=VALUE", description = "Driver options: mtu=N (encrypted is refused: not implemented yet)") List<String> opts = new ArrayList<>();
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Network labels") List<String> labels = new ArrayList<>();
     @Parameters(index = "0", paramLabel = "NAME") String name;
 

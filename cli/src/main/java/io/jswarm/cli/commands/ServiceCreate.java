@@ -44,6 +44,8 @@ public final class ServiceCreate extends ClientCommand {
   @Mixin NetworkFlags net = new NetworkFlags();
   @Option(names = "--log-driver", description = "Logging driver: json-file, local or k8s-file (all the node's log file)") String logDriver;
   @Option(names = "--log-opt", paramLabel = "KEY=VALUE", description = "Log options: max-size=20m, max-file=5 (the defaults)") List<String> logOpts = new ArrayList<>();
+  @Mixin SecurityFlags security = new SecurityFlags();
+  @Mixin SecurityFlags.Create securityCreate = new SecurityFlags.Create();
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Image to run") String image;
@@ -68,6 +70,8 @@ public final class ServiceCreate extends ClientCommand {
     for (String m : mounts) c.addMounts(MountFlags.parse(m));
     for (String x : secrets) c.addSecrets(SecretFlags.parse("--secret", x));
     for (String x : configs) c.addConfigs(SecretFlags.parse("--config", x));
+    security.apply(c);
+    securityCreate.apply(c);
     spec.setTask(TaskSpec.newBuilder().setContainer(c).setRestart(restartPolicy(
         RestartPolicy.newBuilder(), restartCondition, restartDelay, restartMaxAttempts)));
     if (logDriver != null || !logOpts.isEmpty()) spec.getTaskBuilder().setLogDriver(LogFlags.parse(logDriver, logOpts));

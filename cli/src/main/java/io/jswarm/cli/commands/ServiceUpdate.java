@@ -39,6 +39,8 @@ public final class ServiceUpdate extends ClientCommand {
   @Option(names = "--publish-rm", paramLabel = "PORT", description = "Stop publishing a port: PUBLISHED, PUBLISHED:TARGET or either with /udp") List<String> publishRm = new ArrayList<>();
   @Mixin SpecFlags flags = new SpecFlags();
   @Mixin SecretUpdateFlags secretFlags = new SecretUpdateFlags();
+  @Mixin SecurityFlags security = new SecurityFlags();
+  @Mixin SecurityFlags.Update securityUpdate = new SecurityFlags.Update();
   @Option(names = "--force", description = "Replace every task even if nothing changed") boolean force;
   @Option(names = {"-d", "--detach"}, description = "Exit immediately instead of waiting for the service to converge") boolean detach;
   @Option(names = {"-q", "--quiet"}, description = "Suppress progress output") boolean quiet;
@@ -92,6 +94,8 @@ public final class ServiceUpdate extends ClientCommand {
     if (workdir != null) c.setDir(workdir);
     if (user != null) c.setUser(user);
     if (stopGrace != null) c.setStopGracePeriodMs(Durations.parseMillis(stopGrace)).setStopGracePeriodSet(true);
+    security.apply(c);
+    securityUpdate.apply(c);
     ServiceCreate.restartPolicy(task.getRestartBuilder(), restartCondition, restartDelay, restartMaxAttempts);
     var placement = task.getPlacementBuilder();
     if (!constraintAdd.isEmpty() || !constraintRm.isEmpty()) {

@@ -58,8 +58,6 @@ import io.jswarm.api.UpdateClusterRequest;
 import io.jswarm.api.UpdateNodeRequest;
 import io.jswarm.api.UpdateServiceRequest;
 import io.jswarm.manager.SwarmNode;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The Control API (control.proto): one gRPC service whose handlers live per resource, as
@@ -68,10 +66,6 @@ import java.util.function.Supplier;
  * errors to gRPC status once ({@link Errors}). Validation first; nothing is written on bad input.
  */
 public final class ControlService extends ControlGrpc.ControlImplBase {
-  /** Why the kernel cannot carry an encrypted overlay, if it cannot (replaced in tests). */
-  public static volatile Supplier<Optional<String>> encryptionUnsupported =
-      io.jswarm.net.EncryptionProbe::unsupportedReason;
-
   private final SwarmNode node;
   private final SwarmApi swarm;
   private final NodeApi nodes;
@@ -87,7 +81,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     this.nodes = new NodeApi(ctx);
     this.services = new ServiceApi(ctx);
     this.tasks = new TaskApi(ctx);
-    this.networks = new NetworkApi(ctx, () -> encryptionUnsupported.get());
+    this.networks = new NetworkApi(ctx);
     this.secrets = new SecretApi(ctx);
   }
 

@@ -14,17 +14,13 @@ import io.jswarm.manager.network.Networks;
 import io.jswarm.store.RaftStore;
 import io.jswarm.store.StoreView;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Overlay networks: create (subnet, VNI allocated), inspect, list, remove when unused. */
 final class NetworkApi {
   private final ControlContext ctx;
-  private final Supplier<Optional<String>> encryptionUnsupported;
 
-  NetworkApi(ControlContext ctx, Supplier<Optional<String>> encryptionUnsupported) {
+  NetworkApi(ControlContext ctx) {
     this.ctx = ctx;
-    this.encryptionUnsupported = encryptionUnsupported;
   }
 
   Network create(CreateNetworkRequest req) throws Exception {
@@ -33,7 +29,7 @@ final class NetworkApi {
     }
     RaftStore s = ctx.store();
     String id = Ids.newId();
-    s.update(tx -> tx.create(Networks.allocate(tx, id, req.getSpec(), encryptionUnsupported)));
+    s.update(tx -> tx.create(Networks.allocate(tx, id, req.getSpec())));
     return s.read(v -> v.network(id)).orElseThrow();
   }
 

@@ -2,6 +2,7 @@ package io.jswarm.manager.control;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.jswarm.api.ContainerSecurityRules;
 import io.jswarm.api.Mount;
 import io.jswarm.api.Placement;
 import io.jswarm.api.PlacementPreference;
@@ -35,6 +36,7 @@ public final class ServiceSpecs {
     }
     var c = t.getContainerBuilder();
     if (c.hasHealthcheck() && c.getHealthcheck().equals(io.jswarm.api.HealthConfig.getDefaultInstance())) c.clearHealthcheck();
+    if (c.hasSecurity() && c.getSecurity().equals(io.jswarm.api.ContainerSecurity.getDefaultInstance())) c.clearSecurity();
     if (b.hasUpdateConfig() && b.getUpdateConfig().equals(UpdateConfig.getDefaultInstance())) b.clearUpdateConfig();
     if (b.hasRollbackConfig() && b.getRollbackConfig().equals(UpdateConfig.getDefaultInstance())) b.clearRollbackConfig();
     return b.build();
@@ -74,6 +76,11 @@ public final class ServiceSpecs {
     validateUpdate("update", spec.getUpdateConfig());
     validateUpdate("rollback", spec.getRollbackConfig());
     if (spec.getTask().getContainer().getStopGracePeriodMs() < 0) throw invalid("stop grace period must not be negative");
+    try {
+      ContainerSecurityRules.check(spec.getTask().getContainer().getSecurity());
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
   }
 
   private static void validatePlacement(Placement p) throws StatusException {

@@ -144,7 +144,7 @@ public final class ServiceEndpoints {
   /** The ingress network, created now when it does not exist. */
   public static Network ingress(Tx tx) {
     for (Network n : tx.networks()) if (n.getSpec().getIngress()) return n;
-    Network n = Networks.allocate(tx, io.jswarm.manager.Ids.newId(), Networks.ingressSpec(), Optional::empty);
+    Network n = Networks.allocate(tx, io.jswarm.manager.Ids.newId(), Networks.ingressSpec());
     tx.create(n);
     return tx.network(n.getId()).orElseThrow();
   }

@@ -177,7 +177,7 @@ public final class SimulatedWorkersBench {
       for (int i = 0; i < NETWORKS; i++) {
         String id = "net" + i;
         NetworkSpec spec = NetworkSpec.newBuilder().setName(id).setDriver("overlay").setSubnet("10." + (100 + i) + ".0.0/16").build();
-        store.update(tx -> tx.create(Networks.allocate(tx, id, spec, Optional::empty)));
+        store.update(tx -> tx.create(Networks.allocate(tx, id, spec)));
         nets.add(id);
       }
     }

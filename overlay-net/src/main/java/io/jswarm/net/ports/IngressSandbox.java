@@ -9,7 +9,8 @@ import java.util.List;
  * which {@link PortRules} SNATs to when it forwards a published port to a task on another node.
  *
  * <p>The leg gets the overlay's MTU on both ends so forwarded packets are not silently too big for VXLAN,
- * and {@code route_localnet} so that a DNAT of 127.0.0.1 to a remote backend can leave through it.
+ * and {@code route_localnet} so that a DNAT of 127.0.0.1 to a remote backend can leave through it;
+ * {@link NodeGuard} then admits only replies from the leg to the node, and no 127.0.0.0/8 from outside.
  */
 public final class IngressSandbox {
     static final String SANDBOX_BRIDGE = "br0";
@@ -60,6 +61,7 @@ public final class IngressSandbox {
         Cmd.run(host.ip("link", "set", "dev", hostIfName, "up"));
         host.sysctl("net.ipv4.ip_forward", "1");
         host.sysctl("net.ipv4.conf." + hostIfName + ".route_localnet", "1");
+        Cmd.run(host.exec("nft", "-f", "-"), NodeGuard.ingressLeg(hostIfName));
         ForwardAccept.allow(host, hostIfName);
     }
 
@@ -72,6 +74,7 @@ public final class IngressSandbox {
         if (host.linkExists(hostIfName)) {
             Cmd.run(host.ip("link", "del", "dev", hostIfName));
         }
+        Cmd.run(host.exec("nft", "-f", "-"), NodeGuard.removeIngressLeg());
         ForwardAccept.revoke(host, hostIfName);
     }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The node-local "bridge" network tasks sit on, like Docker's docker0/docker_gwbridge: a Linux bridge
  * holding the subnet's first address as the tasks' default gateway, with masquerade for traffic leaving
- * the node. One per host namespace; it owns the nft table {@code ip jswarm_nat}.
+ * the node. One per host namespace; it owns the nft table {@code ip jswarm_nat}, and the {@link NodeGuard}
+ * tables that isolate its ports from each other and keep tasks off the node's own ports and loopback.
  *
  * <p>The table also masquerades two DNAT cases that otherwise break, both verified on this kernel:
  * <ul>
@@ -68,6 +69,7 @@ public final class LocalBridge {
         host.sysctl("net.ipv4.ip_forward", "1");
         host.sysctl("net.ipv4.conf." + bridge + ".route_localnet", "1");
         Cmd.run(host.exec("nft", "-f", "-"), natTable());
+        Cmd.run(host.exec("nft", "-f", "-"), NodeGuard.bridge(bridge, gateway()));
         ForwardAccept.allow(host, bridge);
     }
 
@@ -153,6 +155,7 @@ public final class LocalBridge {
             Cmd.run(host.ip("link", "del", "dev", bridge));
         }
         Cmd.run(host.exec("nft", "-f", "-"), "table ip " + NAT_TABLE + " {}\ndelete table ip " + NAT_TABLE + "\n");
+        Cmd.run(host.exec("nft", "-f", "-"), NodeGuard.removeBridge());
         ForwardAccept.revoke(host, bridge);
     }
 

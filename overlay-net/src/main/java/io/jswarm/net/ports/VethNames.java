@@ -9,8 +9,11 @@ final class VethNames {
     private VethNames() {
     }
 
+    /** Every port of the local bridge starts with it (so nft can match them all: {@code "vb*"}). */
+    static final String BRIDGE_PORT_PREFIX = "vb";
+
     static String bridgePort(String containerNsName) {
-        return "vb" + hex(containerNsName);
+        return BRIDGE_PORT_PREFIX + hex(containerNsName);
     }
 
     static String ingressPeer(String hostIfName) {

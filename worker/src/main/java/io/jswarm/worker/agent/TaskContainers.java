@@ -1,5 +1,6 @@
 package io.jswarm.worker.agent;
 
+import io.jswarm.api.ContainerSecurity;
 import io.jswarm.api.ContainerSpec;
 import io.jswarm.api.Task;
 import io.jswarm.worker.engine.ContainerConfig;
@@ -7,6 +8,7 @@ import io.jswarm.worker.engine.Image;
 import io.jswarm.worker.engine.LogLimits;
 import io.jswarm.worker.engine.MountSpec;
 import io.jswarm.worker.engine.ResourceLimits;
+import io.jswarm.worker.engine.SecurityOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -111,7 +113,7 @@ final class TaskContainers {
     return new ContainerConfig(t.getId(), t.getId(), image.id(), args, new ArrayList<>(env.values()),
         cs.getDir().isEmpty() ? image.workingDir() : cs.getDir(),
         cs.getUser().isEmpty() ? image.user() : cs.getUser(), cs.getHostname(), net.netnsPath(), labels, limits(t),
-        withNetworkFiles(withSecretFiles(mounts(t), secretFiles), net.mounts()));
+        withNetworkFiles(withSecretFiles(mounts(t), secretFiles), net.mounts()), security(cs.getSecurity()));
   }
 
   /** The task's --log-opt max-size/max-file as the engine's labels (checked: a bad value rejects the task). */
@@ -121,6 +123,19 @@ final class TaskContainers {
     labels.put(LogLimits.MAX_SIZE_LABEL, Long.toString(size));
     labels.put(LogLimits.MAX_FILE_LABEL, opts.getOrDefault("max-file", Integer.toString(LogLimits.DEFAULT.maxFiles())));
     LogLimits.of(labels); // validates
+  }
+
+  /** The service's confinement flags; an unset message is Docker's defaults. */
+  static SecurityOptions security(ContainerSecurity s) {
+    String seccomp = switch (s.getSeccompMode()) {
+      case SECCOMP_UNCONFINED -> SecurityOptions.SECCOMP_UNCONFINED;
+      case SECCOMP_CUSTOM -> s.getSeccompProfile();
+      default -> SecurityOptions.SECCOMP_DEFAULT;
+    };
+    List<SecurityOptions.Ulimit> ulimits = s.getUlimitsList().stream()
+        .map(u -> new SecurityOptions.Ulimit(u.getName(), u.getSoft(), u.getHard())).toList();
+    return new SecurityOptions(s.getCapAddList(), s.getCapDropList(), seccomp, s.getReadOnlyRootfs(),
+        s.getSysctlsMap(), ulimits, s.getInit());
   }
 
   /** The network's files (resolv.conf, hosts) unless the service mounts its own there. */

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param netnsPath path of a network namespace to join (e.g. /var/run/netns/x); "" = a new empty one
  * @param limits cgroup limits (cpu, memory, pids)
  * @param mounts filesystems mounted into the container, in order
+ * @param security capabilities, seccomp, read-only rootfs, sysctls, ulimits, init (Docker's defaults when null)
  */
 public record ContainerConfig(
     String id,
@@ -28,7 +29,14 @@ public record ContainerConfig(
     String netnsPath,
     Map<String, String> labels,
     ResourceLimits limits,
-    List<MountSpec> mounts) {
+    List<MountSpec> mounts,
+    SecurityOptions security) {
+
+  /** With Docker's default confinement. */
+  public ContainerConfig(String id, String taskId, String image, List<String> args, List<String> env, String workingDir,
+      String user, String hostname, String netnsPath, Map<String, String> labels, ResourceLimits limits, List<MountSpec> mounts) {
+    this(id, taskId, image, args, env, workingDir, user, hostname, netnsPath, labels, limits, mounts, SecurityOptions.DEFAULTS);
+  }
 
   /** Without limits or mounts. */
   public ContainerConfig(String id, String taskId, String image, List<String> args, List<String> env,
@@ -53,6 +61,7 @@ public record ContainerConfig(
     hostname = hostname == null || hostname.isEmpty() ? id.substring(0, Math.min(12, id.length())) : hostname;
     netnsPath = netnsPath == null ? "" : netnsPath;
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    security = security == null ? SecurityOptions.DEFAULTS : security;
   }
 
   /** A container with image defaults for everything but the command. */

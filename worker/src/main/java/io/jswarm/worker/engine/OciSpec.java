@@ -6,15 +6,13 @@ import java.util.List;
 
 /**
  * Generates the OCI runtime spec (config.json) for a container: close to what Docker generates,
- * with Docker's default capability set, masked and read-only /proc paths, and a new namespace for
- * everything but the network when a network namespace path is given.
+ * with Docker's default capability set and seccomp profile ({@link OciSecurity}), masked and
+ * read-only /proc paths, and a new namespace for everything but the network when a network
+ * namespace path is given.
  */
 final class OciSpec {
   /** Docker's default capabilities. */
-  static final List<String> DEFAULT_CAPS = List.of(
-      "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-      "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-      "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+  static final List<String> DEFAULT_CAPS = Capabilities.DEFAULT;
 
   private static final List<String> MASKED = List.of(
       "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -65,10 +63,6 @@ final class OciSpec {
     strings(p.putArray("args"), c.args());
     strings(p.putArray("env"), withDefaults(c));
     p.put("cwd", c.workingDir());
-    ObjectNode caps = p.putObject("capabilities");
-    for (String set : List.of("bounding", "effective", "permitted")) {
-      strings(caps.putArray(set), DEFAULT_CAPS);
-    }
     ArrayNode rl = p.putArray("rlimits");
     ObjectNode nofile = rl.addObject();
     nofile.put("type", "RLIMIT_NOFILE");
@@ -127,6 +121,7 @@ final class OciSpec {
     }
     strings(linux.putArray("maskedPaths"), MASKED);
     strings(linux.putArray("readonlyPaths"), READONLY);
+    OciSecurity.apply(s, c.security(), Seccomp.Host.LOCAL);
     return s;
   }
 

@@ -69,6 +69,6 @@ public final class Volumes {
       }
     }
     return new ContainerConfig(c.id(), c.taskId(), c.image(), c.args(), c.env(), c.workingDir(), c.user(),
-        c.hostname(), c.netnsPath(), c.labels(), c.limits(), out);
+        c.hostname(), c.netnsPath(), c.labels(), c.limits(), out, c.security());
   }
 }
