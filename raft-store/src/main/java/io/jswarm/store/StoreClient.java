@@ -78,8 +78,14 @@ final class StoreClient implements AutoCloseable {
 
   /** How long a call waits in a row without any leader before it is refused. */
   static java.time.Duration patience(RaftStoreConfig config) {
-    return config.electionTimeoutMax().multipliedBy(4);
+    // at least 5 s: an election right after a member's restart waited for gRPC's reconnect
+    // backoff between the survivors, however short the election timeout (FailoverLabIT, 0.3-0.6 s
+    // timeouts: no leader for 2.4 s after a kill)
+    java.time.Duration fourTimeouts = config.electionTimeoutMax().multipliedBy(4);
+    return fourTimeouts.compareTo(MIN_PATIENCE) > 0 ? fourTimeouts : MIN_PATIENCE;
   }
+
+  static final java.time.Duration MIN_PATIENCE = java.time.Duration.ofSeconds(5);
 
   /** The client for the current configuration (built, or rebuilt after a membership change). */
   RaftClient client() throws IOException {

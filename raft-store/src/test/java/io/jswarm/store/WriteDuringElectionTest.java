@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A write issued while the group has no leader waits for the election (about one election
  * timeout), not for the whole write timeout; and when no leader can be elected it fails after
- * the patience (4 x 1 s here, plus up to a second to notice the leader is gone) with a message
+ * the patience (5 s here, plus up to a second to notice the leader is gone) with a message
  * saying so. Three members on loopback, election timeout 500-1000 ms, write timeout 20 s.
  */
 @Timeout(90)
@@ -98,7 +98,7 @@ class WriteDuringElectionTest {
         () -> stores[leader].update(tx -> tx.create(node("n2"))));
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("isolated leader: refused in " + tookMs + " ms: " + e.getMessage());
-    assertTrue(tookMs < 7_000, "refused after the patience (4 election timeouts), not the 20 s write timeout: " + tookMs + " ms");
+    assertTrue(tookMs < 9_000, "refused after the patience (5 s here), not the 20 s write timeout: " + tookMs + " ms");
     assertTrue(e.getMessage().contains("no leader") || e.getMessage().contains("no quorum"), e.getMessage());
   }
 
@@ -122,7 +122,7 @@ class WriteDuringElectionTest {
         () -> stores[survivor].update(tx -> tx.create(node("n2"))));
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("no quorum: refused in " + tookMs + " ms: " + e.getMessage());
-    assertTrue(tookMs < 7_000, "refused after the patience (4 election timeouts), not the 20 s write timeout: " + tookMs + " ms");
+    assertTrue(tookMs < 9_000, "refused after the patience (5 s here), not the 20 s write timeout: " + tookMs + " ms");
     assertTrue(e.getMessage().contains("no leader"), e.getMessage());
     assertEquals(List.of(), stores[survivor].read(v -> v.nodes()).stream().filter(n -> n.getId().equals("n2")).toList());
   }
