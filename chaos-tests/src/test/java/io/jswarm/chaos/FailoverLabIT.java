@@ -42,9 +42,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @EnabledIfSystemProperty(named = "jswarm.it.failover", matches = "true", disabledReason = "opt-in "
-    + "(-Djswarm.it.failover=true) until three faults it found are fixed (issue #11): a write during "
-    + "an election after a manager restart is refused after 2.4 s while the election takes longer; "
-    + "20,000 tasks are not all written within 5 min")
+    + "(-Djswarm.it.failover=true) until the fault it still finds is fixed (issue #11): a write on a "
+    + "manager killed and restarted a kill earlier is refused after 5 s without a leader (its peers "
+    + "reconnect to it only after gRPC's exponential reconnect backoff, which Ratis gives no setting "
+    + "for, so it lags and cannot vote in time); and the failover seen through the CLI, less the client "
+    + "JVM, is 1.7-2.5 s here, over the 2 s the issue sets. The scale-up kill, 20,000 replicas and the "
+    + "busy worker pass.")
 class FailoverLabIT {
   static final int KILLS = Integer.getInteger("jswarm.it.leaderKills", 10);
   static final int BIG = Integer.getInteger("jswarm.it.bigReplicas", 2000);
