@@ -33,7 +33,7 @@ final class HostFiles {
     }
     mounts.addAll(c.mounts());
     return new ContainerConfig(c.id(), c.taskId(), c.image(), c.args(), c.env(), c.workingDir(), c.user(),
-        c.hostname(), c.netnsPath(), c.labels(), c.limits(), mounts);
+        c.hostname(), c.netnsPath(), c.labels(), c.limits(), mounts, c.security());
   }
 
   static String hosts(String hostname) {
