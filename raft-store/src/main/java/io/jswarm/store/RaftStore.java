@@ -65,6 +65,7 @@ public final class RaftStore implements AutoCloseable {
   private final Writes writes;
   private final LinearizableReads reads;
   private final Membership membership;
+  private final PeerChannels peerChannels;
   private volatile boolean closed;
 
   private RaftStore(RaftStoreConfig config, BatchLimits limits, ObjectStore store, StoreStateMachine stateMachine,
@@ -83,6 +84,7 @@ public final class RaftStore implements AutoCloseable {
     this.reads = new LinearizableReads(client, RaftPeerId.valueOf(config.selfId()), group,
         config.electionTimeoutMin().toMillis());
     this.membership = new Membership(config, group, client);
+    this.peerChannels = new PeerChannels(config, server, group);
   }
 
   /**
@@ -151,6 +153,7 @@ public final class RaftStore implements AutoCloseable {
       rs.close();
       throw e;
     }
+    rs.peerChannels.start();
     return rs;
   }
 
@@ -373,6 +376,7 @@ public final class RaftStore implements AutoCloseable {
       return;
     }
     closed = true;
+    peerChannels.close();
     leadership.close();
     client.close();
     try {
