@@ -112,7 +112,7 @@ public final class Agent implements AutoCloseable {
     this.cfg = cfg;
     this.engine = engine;
     this.health = new HealthMonitor(engine, this::requestReconcile);
-    this.secrets = new TaskSecrets(TaskSecrets.rootFor(engine.runcRoot().getParent()));
+    this.secrets = new TaskSecrets(TaskSecrets.rootFor(engine.dataRoot()));
   }
 
   /** Starts the session (in the background) and the executor. Returns at once. */

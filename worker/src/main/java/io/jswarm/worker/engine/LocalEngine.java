@@ -162,6 +162,11 @@ public final class LocalEngine implements AutoCloseable {
     return images;
   }
 
+  /** This engine's data root (the runc root is no longer under it: it lives on /run). */
+  public Path dataRoot() {
+    return dataRoot;
+  }
+
   /** The runc {@code --root} of this engine. */
   public Path runcRoot() {
     return runc.root();
